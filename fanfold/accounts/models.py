@@ -1,0 +1,53 @@
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class User(AbstractUser):
+    display_name = models.CharField(max_length=100, blank=True)
+    bio = models.TextField(blank=True, max_length=5000)
+    links = models.JSONField(default=list, blank=True)
+    email_verified = models.BooleanField(default=False)
+    view_adult = models.BooleanField(
+        default=False, help_text="Show Mature, Explicit and Not Rated works without a notice."
+    )
+    theme = models.CharField(max_length=10, default="auto")
+    text_size = models.CharField(max_length=10, default="medium")
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """A personal token for /api/v1; only its hash is stored."""
+
+    PREFIX = "ff_"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    hint = models.CharField(max_length=12)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.hint}…)"
+
+    @classmethod
+    def new_raw_key(cls) -> str:
+        return cls.PREFIX + secrets.token_urlsafe(32)

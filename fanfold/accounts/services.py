@@ -1,0 +1,131 @@
+"""Writes for accounts: signing up, profiles, email verification and API tokens."""
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from fanfold.accounts.models import ApiToken, User, hash_token
+from fanfold.core.pagecache import content_changed
+from fanfold.core.tasks import enqueue_on_commit
+
+VERIFY_SALT = "fanfold.email-verify"
+VERIFY_MAX_AGE = 60 * 60 * 24 * 3
+THEMES = ("auto", "light", "dark")
+TEXT_SIZES = ("small", "medium", "large", "xlarge")
+MAX_LINKS = 5
+
+
+@transaction.atomic
+def user_signup(*, username: str, email: str, password: str) -> User:
+    """Create an account and send the email-verification link."""
+    user = User.objects.create_user(username=username, email=email, password=password)
+    if email:
+        _queue_verification(user)
+    return user
+
+
+def _queue_verification(user: User) -> None:
+    from fanfold.accounts.tasks import email_verification_send_task
+
+    enqueue_on_commit(email_verification_send_task, user.pk)
+
+
+def email_verification_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
+
+
+def email_verification_send(*, user: User) -> None:
+    """Email the user a link that proves they own their address."""
+    if not user.email or user.email_verified:
+        return
+    link = settings.SITE_URL + reverse("verify_email", args=[email_verification_token(user)])
+    send_mail(
+        f"Confirm your email address for {settings.SITE_NAME}",
+        f"Hello {user.username},\n\nOpen this link to confirm your email address:\n{link}\n\n"
+        "If you did not sign up, ignore this message.",
+        None,
+        [user.email],
+    )
+
+
+@transaction.atomic
+def email_verify(*, token: str) -> User:
+    """Mark an email address verified from a link we sent."""
+    try:
+        payload = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.SignatureExpired as e:
+        raise ValidationError("This link has expired; ask for a new one from your profile.") from e
+    except signing.BadSignature as e:
+        raise ValidationError("This link is not valid.") from e
+    user = User.objects.select_for_update().filter(pk=payload.get("u")).first()
+    if user is None or user.email != payload.get("e"):
+        raise ValidationError("This link is for an email address that is no longer on the account.")
+    user.email_verified = True
+    user.save(update_fields=["email_verified"])
+    return user
+
+
+@transaction.atomic
+def email_verification_resend(*, user: User) -> None:
+    """Send the verification link again."""
+    _queue_verification(user)
+
+
+@transaction.atomic
+def user_profile_update(
+    *, user: User, display_name: str, bio: str, links: list[str], email: str
+) -> User:
+    """Change a user's public profile and email address."""
+    if len(links) > MAX_LINKS:
+        raise ValidationError({"links": [f"At most {MAX_LINKS} links."]})
+    user.display_name = display_name.strip()
+    user.bio = bio
+    user.links = links
+    if email != user.email:
+        user.email = email
+        user.email_verified = False
+        if email:
+            _queue_verification(user)
+    user.full_clean(exclude=["password", "username"])
+    user.save()
+    content_changed()
+    return user
+
+
+@transaction.atomic
+def user_preferences_update(*, user: User, view_adult: bool, theme: str, text_size: str) -> User:
+    """Change how the archive shows works to this reader."""
+    if theme not in THEMES or text_size not in TEXT_SIZES:
+        raise ValidationError("Unknown theme or text size.")
+    user.view_adult = view_adult
+    user.theme = theme
+    user.text_size = text_size
+    user.save(update_fields=["view_adult", "theme", "text_size"])
+    return user
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a personal API token; the raw key is returned once and never stored."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise ValidationError({"name": ["Give the token a name of at most 100 characters."]})
+    if user.api_tokens.active().count() >= 20:
+        raise ValidationError({"name": ["You have 20 active tokens; revoke one first."]})
+    raw = ApiToken.new_raw_key()
+    token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), hint=raw[:7])
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, by: User) -> None:
+    """Revoke one of the user's API tokens."""
+    if token.user_id != by.pk:
+        raise PermissionDenied("That token is not yours.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])

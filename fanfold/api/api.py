@@ -1,0 +1,295 @@
+"""The open JSON API at /api/v1: the same services and visibility as the HTML pages."""
+
+import math
+from dataclasses import replace
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from fanfold.accounts.models import User
+from fanfold.accounts.selectors import user_for_api_key
+from fanfold.api.schemas import (
+    ChapterIn,
+    ChapterOut,
+    ChapterPatch,
+    ChapterSummaryOut,
+    CreatorOut,
+    Error,
+    WorkDetailOut,
+    WorkIn,
+    WorkPageOut,
+    WorkPatch,
+)
+from fanfold.tags.models import TagType
+from fanfold.works import selectors, services
+from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
+from fanfold.works.services import ChapterInput, WorkInput
+
+
+class TokenAuth(HttpBearer):
+    """A personal API token from the profile page, sent as `Authorization: Bearer ff_…`."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        user = user_for_api_key(token)
+        if user is None:
+            raise AuthenticationError(401, "Invalid or revoked API token.")
+        request.user = user
+        return user
+
+
+def anonymous(request: HttpRequest):
+    """Reading needs no token; a request without an Authorization header reads as a guest."""
+    if "Authorization" in request.headers:
+        return None
+    request.user = AnonymousUser()
+    return request.user
+
+
+token_auth = TokenAuth()
+read_auth = [token_auth, anonymous]
+
+api = NinjaAPI(
+    title="Fanfold API",
+    version="1",
+    description=(
+        "Read works and chapters; create and update your own with a personal API token "
+        "(profile → API tokens) sent as `Authorization: Bearer <token>`."
+    ),
+    urls_namespace="api-v1",
+    auth=token_auth,
+)
+
+AUTH_ERRORS = {401: Error}
+READ_ERRORS = {401: Error, 404: Error, 422: Error}
+WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc: NinjaValidationError):
+    return api.create_response(request, {"detail": exc.errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not allowed."}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc: AuthenticationError):
+    return api.create_response(
+        request, {"detail": exc.message if hasattr(exc, "message") else "Unauthorized."}, status=401
+    )
+
+
+def _url(request: HttpRequest, path: str) -> str:
+    return request.build_absolute_uri(path)
+
+
+def _chapter_summary(request: HttpRequest, c: Chapter) -> dict:
+    return {
+        "id": c.pk,
+        "position": c.position,
+        "title": c.title,
+        "word_count": c.word_count,
+        "draft": c.is_draft,
+        "published_at": c.published_at,
+        "url": _url(request, c.get_absolute_url()),
+    }
+
+
+def _work_out(request: HttpRequest, work: Work) -> dict:
+    tags: dict[str, list[str]] = {t: [] for t in TagType.values}
+    for tag in work.tags.all():
+        tags[tag.type].append(tag.name)
+    return {
+        "id": work.pk,
+        "title": work.title,
+        "url": _url(request, work.get_absolute_url()),
+        "creators": [
+            CreatorOut(username=u.username, display_name=u.shown_name) for u in work.creators.all()
+        ],
+        "rating": work.rating,
+        "warnings": tags[TagType.WARNING],
+        "categories": tags[TagType.CATEGORY],
+        "fandoms": tags[TagType.FANDOM],
+        "relationships": tags[TagType.RELATIONSHIP],
+        "characters": tags[TagType.CHARACTER],
+        "freeforms": tags[TagType.FREEFORM],
+        "summary_html": work.summary_html,
+        "notes_html": work.notes_html,
+        "end_notes_html": work.end_notes_html,
+        "language": work.language,
+        "draft": work.is_draft,
+        "restricted": work.restricted,
+        "complete": work.complete,
+        "chapters_posted": work.posted_chapter_count,
+        "chapters_expected": work.posted_chapter_count if work.complete else work.expected_chapters,
+        "word_count": work.word_count,
+        "published_at": work.published_at,
+        "updated_at": work.updated_at,
+    }
+
+
+def _work_detail(request: HttpRequest, work: Work) -> dict:
+    work = Work.objects.prefetch_related("creators", "tags").get(pk=work.pk)
+    chapters = selectors.chapters_for_reader(viewer=request.user, work=work)
+    return {
+        **_work_out(request, work),
+        "chapters": [_chapter_summary(request, c) for c in chapters],
+    }
+
+
+class PageParams(Schema):
+    page: int = 1
+    per_page: int = 20
+
+
+@api.get("/works", response={200: WorkPageOut, **READ_ERRORS}, auth=read_auth, tags=["works"])
+def list_works(request: HttpRequest, params: Query[PageParams]):
+    """List the works you may see, newest update first."""
+    per_page = min(max(params.per_page, 1), 100)
+    qs = selectors.works_recent(viewer=request.user)
+    count = qs.count()
+    pages = max(1, math.ceil(count / per_page))
+    page = min(max(params.page, 1), pages)
+    items = qs[(page - 1) * per_page : page * per_page]
+    return {
+        "items": [_work_out(request, w) for w in items],
+        "count": count,
+        "page": page,
+        "pages": pages,
+    }
+
+
+@api.get(
+    "/works/{work_id}", response={200: WorkDetailOut, **READ_ERRORS}, auth=read_auth, tags=["works"]
+)
+def get_work(request: HttpRequest, work_id: int):
+    """A work with its metadata and chapter list."""
+    return _work_detail(request, work_visible_or_404(request.user, work_id))
+
+
+@api.get(
+    "/works/{work_id}/chapters/{chapter_id}",
+    response={200: ChapterOut, **READ_ERRORS},
+    auth=read_auth,
+    tags=["chapters"],
+)
+def get_chapter(request: HttpRequest, work_id: int, chapter_id: int):
+    """One chapter with its sanitized HTML."""
+    work = work_visible_or_404(request.user, work_id)
+    c = chapter_visible_or_404(request.user, work, chapter_id)
+    return {
+        **_chapter_summary(request, c),
+        "work_id": work.pk,
+        "summary_html": c.summary_html,
+        "notes_html": c.notes_html,
+        "end_notes_html": c.end_notes_html,
+        "body_html": c.body_html,
+    }
+
+
+def _chapter_input(payload: ChapterIn) -> ChapterInput:
+    return ChapterInput(**payload.dict(exclude={"publish"}))
+
+
+@api.post("/works", response={201: WorkDetailOut, **WRITE_ERRORS}, tags=["works"])
+def create_work(request: HttpRequest, payload: WorkIn):
+    """Post a new work with its first chapter (publish=false keeps it a draft)."""
+    data = WorkInput(**payload.dict(exclude={"chapter", "publish"}))
+    work = services.work_create(
+        by=_author(request),
+        data=data,
+        chapter=_chapter_input(payload.chapter),
+        publish=payload.publish,
+    )
+    return Status(201, _work_detail(request, work))
+
+
+def _given(payload: Schema) -> dict:
+    """The fields a PATCH sets; null means "leave as it is", except for expected_chapters
+    where it means "unknown"."""
+    return {
+        k: v
+        for k, v in payload.dict(exclude_unset=True).items()
+        if v is not None or k == "expected_chapters"
+    }
+
+
+def _author(request: HttpRequest) -> User:
+    """The token's user on endpoints that require a token."""
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise AuthenticationError(401, "This needs a personal API token.")
+    return user
+
+
+def _own_work(request: HttpRequest, work_id: int) -> Work:
+    work = work_visible_or_404(request.user, work_id)
+    if not selectors.is_creator(request.user, work):
+        raise PermissionDenied("Only the work's creators may change it.")
+    return work
+
+
+@api.patch("/works/{work_id}", response={200: WorkDetailOut, **WRITE_ERRORS}, tags=["works"])
+def update_work(request: HttpRequest, work_id: int, payload: WorkPatch):
+    """Change some of a work's fields; publish=true publishes a draft."""
+    work = _own_work(request, work_id)
+    changes = _given(payload)
+    publish = changes.pop("publish", None)
+    if changes:
+        services.work_update(
+            work=work, by=_author(request), data=replace(selectors.work_input_of(work), **changes)
+        )
+    if publish:
+        services.work_publish(work=work, by=_author(request))
+    return _work_detail(request, work)
+
+
+@api.post(
+    "/works/{work_id}/chapters",
+    response={201: ChapterSummaryOut, **WRITE_ERRORS},
+    tags=["chapters"],
+)
+def create_chapter(request: HttpRequest, work_id: int, payload: ChapterIn):
+    """Add a chapter to one of your works."""
+    work = _own_work(request, work_id)
+    chapter = services.chapter_create(
+        work=work, by=_author(request), data=_chapter_input(payload), publish=payload.publish
+    )
+    return Status(201, _chapter_summary(request, chapter))
+
+
+@api.patch(
+    "/works/{work_id}/chapters/{chapter_id}",
+    response={200: ChapterSummaryOut, **WRITE_ERRORS},
+    tags=["chapters"],
+)
+def update_chapter(request: HttpRequest, work_id: int, chapter_id: int, payload: ChapterPatch):
+    """Change a chapter; publish=true posts a draft chapter."""
+    work = _own_work(request, work_id)
+    chapter = chapter_visible_or_404(request.user, work, chapter_id)
+    changes = _given(payload)
+    publish = changes.pop("publish", None)
+    if changes:
+        data = replace(selectors.chapter_input_of(chapter), **changes)
+        services.chapter_update(chapter=chapter, by=_author(request), data=data)
+    if publish:
+        services.chapter_publish(chapter=chapter, by=_author(request))
+    return _chapter_summary(request, chapter)

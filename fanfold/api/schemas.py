@@ -1,0 +1,135 @@
+from datetime import datetime
+
+from ninja import Schema
+from pydantic import Field
+
+from fanfold.core.text import TextFormat
+from fanfold.works.models import Rating
+
+
+class Error(Schema):
+    detail: str | dict | list
+
+
+class CreatorOut(Schema):
+    username: str
+    display_name: str
+
+
+class ChapterSummaryOut(Schema):
+    id: int
+    position: int
+    title: str
+    word_count: int
+    draft: bool
+    published_at: datetime | None
+    url: str
+
+
+class WorkOut(Schema):
+    id: int
+    title: str
+    url: str
+    creators: list[CreatorOut]
+    rating: str
+    warnings: list[str]
+    categories: list[str]
+    fandoms: list[str]
+    relationships: list[str]
+    characters: list[str]
+    freeforms: list[str]
+    summary_html: str
+    notes_html: str
+    end_notes_html: str
+    language: str
+    draft: bool
+    restricted: bool
+    complete: bool
+    chapters_posted: int
+    chapters_expected: int | None
+    word_count: int
+    published_at: datetime | None
+    updated_at: datetime | None
+
+
+class WorkDetailOut(WorkOut):
+    chapters: list[ChapterSummaryOut]
+
+
+class WorkPageOut(Schema):
+    items: list[WorkOut]
+    count: int
+    page: int
+    pages: int
+
+
+class ChapterOut(ChapterSummaryOut):
+    work_id: int
+    summary_html: str
+    notes_html: str
+    end_notes_html: str
+    body_html: str
+
+
+class ChapterIn(Schema):
+    body: str
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    text_format: TextFormat = TextFormat.HTML
+    publish: bool = True
+
+
+class ChapterPatch(Schema):
+    body: str | None = None
+    title: str | None = None
+    summary: str | None = None
+    notes: str | None = None
+    end_notes: str | None = None
+    text_format: TextFormat | None = None
+    publish: bool | None = Field(None, description="true posts a draft chapter")
+
+
+class WorkFields(Schema):
+    rating: Rating = Rating.NOT_RATED
+    warnings: list[str] = []
+    categories: list[str] = []
+    fandoms: list[str] = []
+    relationships: list[str] = []
+    characters: list[str] = []
+    freeforms: list[str] = []
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    language: str = "en"
+    text_format: TextFormat = TextFormat.HTML
+    restricted: bool = False
+    complete: bool = False
+    expected_chapters: int | None = None
+
+
+class WorkIn(WorkFields):
+    title: str
+    chapter: ChapterIn
+    publish: bool = True
+
+
+class WorkPatch(Schema):
+    title: str | None = None
+    rating: Rating | None = None
+    warnings: list[str] | None = None
+    categories: list[str] | None = None
+    fandoms: list[str] | None = None
+    relationships: list[str] | None = None
+    characters: list[str] | None = None
+    freeforms: list[str] | None = None
+    summary: str | None = None
+    notes: str | None = None
+    end_notes: str | None = None
+    language: str | None = None
+    text_format: TextFormat | None = None
+    restricted: bool | None = None
+    complete: bool | None = None
+    expected_chapters: int | None = None
+    publish: bool | None = Field(None, description="true publishes a draft work")

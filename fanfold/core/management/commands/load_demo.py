@@ -1,0 +1,56 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from fanfold.accounts.models import User
+from fanfold.core import demo
+from fanfold.works import services
+from fanfold.works.services import ChapterInput, WorkInput
+
+
+class Command(BaseCommand):
+    help = "Load Fanfold's demo users and works (only into an archive that has no users yet)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true", help="Do nothing if users exist.")
+
+    @transaction.atomic
+    def handle(self, *args, if_empty: bool = False, **options):
+        if if_empty and User.objects.exists():
+            self.stdout.write("The archive already has users; demo content not loaded.")
+            return
+        users = {}
+        for u in demo.USERS:
+            user, created = User.objects.get_or_create(
+                username=u["username"],
+                defaults={
+                    "email": u["email"],
+                    "display_name": u["display_name"],
+                    "bio": u["bio"],
+                    "email_verified": True,
+                },
+            )
+            if created:
+                user.set_password(demo.DEMO_PASSWORDS[u["username"]])
+                user.save()
+            users[u["username"]] = user
+        for item in demo.WORKS:
+            by = users[item["by"]]
+            if by.works.filter(title=item["work"]["title"]).exists():
+                continue
+            fmt = item["work"]["text_format"]
+            first, *rest = item["chapters"]
+            work = services.work_create(
+                by=by,
+                data=WorkInput(**item["work"]),
+                chapter=ChapterInput(text_format=fmt, **first),
+                publish=True,
+            )
+            for chapter in rest:
+                services.chapter_create(
+                    work=work, by=by, data=ChapterInput(text_format=fmt, **chapter), publish=True
+                )
+            if draft := item.get("draft_chapter"):
+                services.chapter_create(
+                    work=work, by=by, data=ChapterInput(text_format=fmt, **draft), publish=False
+                )
+        self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {len(demo.WORKS)} works."))

@@ -1,0 +1,19 @@
+import secrets
+
+from django.db import models
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class PendingSubmission(models.Model):
+    """A form post that arrived without a valid session, kept to be restored after login."""
+
+    token = models.CharField(max_length=64, unique=True, default=_token)
+    path = models.CharField(max_length=500)
+    data = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,35 @@
+"""Writes that belong to no single domain: keeping form posts a lost session would drop."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.http import QueryDict
+from django.utils import timezone
+
+from fanfold.core.models import PendingSubmission
+
+PENDING_DAYS = 7
+_SKIP_FIELDS = {"csrfmiddlewaretoken", "password", "password1", "password2", "old_password"}
+
+
+@transaction.atomic
+def pending_submission_keep(*, path: str, post: QueryDict) -> PendingSubmission:
+    """Keep what a reader typed into a form that could not be accepted yet."""
+    PendingSubmission.objects.filter(
+        created_at__lt=timezone.now() - timedelta(days=PENDING_DAYS)
+    ).delete()
+    data = {k: post.getlist(k) for k in post if k not in _SKIP_FIELDS}
+    return PendingSubmission.objects.create(path=path, data=data)
+
+
+@transaction.atomic
+def pending_submission_take(*, token: str, path: str) -> QueryDict | None:
+    """Return and forget a kept submission for this form, if there is one."""
+    pending = PendingSubmission.objects.filter(token=token, path=path).first()
+    if pending is None:
+        return None
+    pending.delete()
+    qd = QueryDict(mutable=True)
+    for key, values in pending.data.items():
+        qd.setlist(key, values)
+    return qd

@@ -1,0 +1,127 @@
+"""The one sanitizer for user HTML, the text formats authors write in, and word counts."""
+
+import html
+import re
+
+import nh3
+from django.db import models
+from markdown_it import MarkdownIt
+
+# Bump when the allow-list or rendering changes, so stored HTML can be re-rendered later.
+SANITIZER_VERSION = 1
+
+
+class TextFormat(models.TextChoices):
+    HTML = "html", "Rich text / HTML"
+    MARKDOWN = "markdown", "Markdown"
+    PLAIN = "plain", "Plain text"
+
+
+_FICTION_TAGS = {
+    "p", "br", "hr", "div", "span",
+    "em", "i", "strong", "b", "u", "s", "strike", "del", "ins", "small", "big", "mark",
+    "h1", "h2", "h3", "h4", "h5", "h6",
+    "ul", "ol", "li", "dl", "dt", "dd",
+    "blockquote", "q", "cite", "abbr", "center",
+    "a", "img",
+    "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption", "colgroup", "col",
+    "sup", "sub", "code", "pre", "kbd", "samp", "var",
+    "details", "summary", "figure", "figcaption",
+}  # fmt: skip
+_FICTION_ATTRIBUTES = {
+    "*": {"title", "dir", "lang"},
+    "a": {"href", "name"},
+    "img": {"src", "alt", "width", "height"},
+    "abbr": {"title"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+    "p": {"align"},
+    "div": {"align"},
+}
+# Only presentation classes for alignment and similar, never arbitrary site CSS.
+_ALLOWED_CLASSES = {
+    tag: {"align-left", "align-center", "align-right", "align-justify", "indent", "small-caps"}
+    for tag in ("p", "div", "span", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "td", "th")
+}
+
+_cleaner = nh3.Cleaner(
+    tags=_FICTION_TAGS,
+    attributes=_FICTION_ATTRIBUTES,
+    allowed_classes=_ALLOWED_CLASSES,
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow ugc",
+    clean_content_tags={"script", "style"},
+    strip_comments=True,
+)
+
+
+def sanitize_html(raw: str) -> str:
+    """Clean untrusted HTML to the allow-list for fiction; never raises on malformed input."""
+    return _cleaner.clean(raw or "").strip()
+
+
+_markdown = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def plain_to_html(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if not text:
+        return ""
+    paragraphs = re.split(r"\n\s*\n", text)
+    return "\n".join(
+        "<p>" + "<br>\n".join(html.escape(line) for line in para.split("\n")) + "</p>"
+        for para in paragraphs
+        if para.strip()
+    )
+
+
+def _html_with_paragraphs(text: str) -> str:
+    # Authors often paste HTML without <p> tags: blank-line paragraphs are kept like plain text.
+    if re.search(r"<(p|div|br|h[1-6]|ul|ol|table|blockquote)\b", text, re.I):
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    return "\n".join(
+        "<p>" + para.replace("\n", "<br>\n") + "</p>"
+        for para in re.split(r"\n\s*\n", text)
+        if para.strip()
+    )
+
+
+def render_text(text: str, fmt: str) -> str:
+    """Turn an author's text in the given format into sanitized HTML."""
+    if not text or not text.strip():
+        return ""
+    if fmt == TextFormat.MARKDOWN:
+        rendered = _markdown.render(text)
+    elif fmt == TextFormat.PLAIN:
+        rendered = plain_to_html(text)
+    else:
+        rendered = _html_with_paragraphs(text)
+    return sanitize_html(rendered)
+
+
+_TAG_RE = re.compile(r"<[^>]*>")
+# Han, Hiragana, Katakana and similar scripts are written without spaces: each character is a word.
+_CJK = (
+    r"\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    r"\U00020000-\U0002fa1f\u3005\u3006\u303b"
+)
+_WORD_RE = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+
+
+def html_to_text(fragment: str) -> str:
+    return html.unescape(_TAG_RE.sub(" ", fragment or ""))
+
+
+def word_count(sanitized_html: str) -> int:
+    """Count words in sanitized HTML, each CJK character as one word."""
+    return sum(
+        1 for w in _WORD_RE.findall(html_to_text(sanitized_html)) if not _PUNCT_ONLY.match(w)
+    )

@@ -1,0 +1,1 @@
+"""Parsers that turn a legacy story file into a ParsedStory; they never touch the database."""

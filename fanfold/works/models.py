@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from django.urls import reverse
+
+from fanfold.core.text import TextFormat
+from fanfold.tags.models import Tag
+
+
+class Rating(models.TextChoices):
+    GENERAL = "general", "General Audiences"
+    TEEN = "teen", "Teen And Up Audiences"
+    MATURE = "mature", "Mature"
+    EXPLICIT = "explicit", "Explicit"
+    NOT_RATED = "not_rated", "Not Rated"
+
+
+ADULT_RATINGS = {Rating.MATURE, Rating.EXPLICIT, Rating.NOT_RATED}
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+LANGUAGES = [
+    ("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch"),
+    ("it", "Italiano"), ("pt", "Português"), ("nl", "Nederlands"), ("pl", "Polski"),
+    ("ru", "Русский"), ("uk", "Українська"), ("sv", "Svenska"), ("fi", "Suomi"),
+    ("tr", "Türkçe"), ("ar", "العربية"), ("he", "עברית"), ("hi", "हिन्दी"),
+    ("id", "Bahasa Indonesia"), ("vi", "Tiếng Việt"), ("th", "ไทย"),
+    ("zh", "中文"), ("ja", "日本語"), ("ko", "한국어"),
+]  # fmt: skip
+
+
+def _is_creator_q(user, work_ref: str) -> Q:
+    return Q(Exists(WorkCreator.objects.filter(work=OuterRef(work_ref), user=user)))
+
+
+def work_visibility_q(user, prefix: str = "") -> Q:
+    """The one rule for who may see a work: published (restricted ones to logged-in
+    readers only) or created by the reader. ``prefix`` applies it through a relation."""
+    published = Q(**{f"{prefix}status": Status.PUBLISHED})
+    if user is None or not user.is_authenticated:
+        return published & Q(**{f"{prefix}restricted": False})
+    return published | _is_creator_q(user, f"{prefix}pk")
+
+
+class AuthoredText(models.Model):
+    """Summary and notes as the author typed them and as sanitized HTML, for works and chapters."""
+
+    summary = models.TextField(blank=True)
+    summary_html = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    notes_html = models.TextField(blank=True)
+    end_notes = models.TextField(blank=True)
+    end_notes_html = models.TextField(blank=True)
+    text_format = models.CharField(
+        max_length=10, choices=TextFormat.choices, default=TextFormat.HTML
+    )
+    sanitizer_version = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class WorkQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WorkQuerySet":
+        return self.filter(work_visibility_q(user))
+
+
+class Work(AuthoredText):
+    title = models.CharField(max_length=255)
+
+    rating = models.CharField(max_length=12, choices=Rating.choices, default=Rating.NOT_RATED)
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    restricted = models.BooleanField(default=False, help_text="Only logged-in readers see it.")
+    complete = models.BooleanField(default=False)
+    expected_chapters = models.PositiveIntegerField(null=True, blank=True)
+
+    creators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="WorkCreator", related_name="works"
+    )
+    tags = models.ManyToManyField(Tag, related_name="works", blank=True)
+
+    word_count = models.PositiveIntegerField(default=0)
+    posted_chapter_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(null=True, blank=True, help_text="Last chapter posted.")
+    revised_at = models.DateTimeField(auto_now=True)
+
+    objects = WorkQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "restricted", "-updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("work_detail", args=[self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def is_adult(self) -> bool:
+        return self.rating in ADULT_RATINGS
+
+    @property
+    def chapter_total_display(self) -> str:
+        if self.complete:
+            return str(self.posted_chapter_count)
+        return str(self.expected_chapters) if self.expected_chapters else "?"
+
+
+class WorkCreator(models.Model):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["work", "user"], name="work_creator_unique")]
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.work_id}"
+
+
+class ChapterQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ChapterQuerySet":
+        """Chapters of visible works: posted ones, plus drafts for the work's creators."""
+        visible = self.filter(work_visibility_q(user, prefix="work__"))
+        if user is None or not user.is_authenticated:
+            return visible.filter(status=Status.PUBLISHED)
+        return visible.filter(Q(status=Status.PUBLISHED) | _is_creator_q(user, "work_id"))
+
+
+class Chapter(AuthoredText):
+    work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
+    position = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=255, blank=True)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    word_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    revised_at = models.DateTimeField(auto_now=True)
+
+    objects = ChapterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["work", "position"])]
+
+    def __str__(self) -> str:
+        return self.display_title
+
+    def get_absolute_url(self) -> str:
+        return reverse("chapter_detail", args=[self.work_id, self.pk])
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == Status.DRAFT
+
+    @property
+    def display_title(self) -> str:
+        label = f"Chapter {self.position}"
+        return f"{label}: {self.title}" if self.title else label
+
+
+class EditorDraft(models.Model):
+    """What an author last typed into an editor, saved every few seconds by autosave."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=100)
+    data = models.JSONField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="editor_draft_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def work_visible_or_404(user, pk: int, queryset: WorkQuerySet | None = None) -> Work:
+    """The work if this reader may see it, else 404 (``queryset`` adds prefetching)."""
+    work = (
+        (queryset if queryset is not None else Work.objects.all())
+        .visible_to(user)
+        .filter(pk=pk)
+        .first()
+    )
+    if work is None:
+        raise Http404("No such work, or you may not see it.")
+    return work
+
+
+def chapter_visible_or_404(user, work: Work, pk: int) -> Chapter:
+    chapter = Chapter.objects.visible_to(user).filter(work=work, pk=pk).first()
+    if chapter is None:
+        raise Http404("No such chapter, or you may not see it.")
+    return chapter

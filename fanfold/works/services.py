@@ -1,0 +1,386 @@
+"""Writes for works and chapters. Every caller (HTML views, the API, tasks, commands) uses these."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from fanfold.accounts.models import User
+from fanfold.core.pagecache import content_changed
+from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_text, word_count
+from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES, TagType
+from fanfold.tags.services import TAG_NAME_MAX, tags_ensure
+from fanfold.works.models import (
+    LANGUAGES,
+    Chapter,
+    EditorDraft,
+    Rating,
+    Status,
+    Work,
+    WorkCreator,
+)
+
+TITLE_MAX = 255
+SUMMARY_MAX = 1250
+NOTES_MAX = 5000
+CHAPTER_MAX = 500_000
+FREEFORM_MAX = 75
+EXPECTED_MAX = 10_000
+TAG_FIELDS = {"fandoms", "relationships", "characters", "freeforms"}
+
+
+@dataclass(kw_only=True)
+class WorkInput:
+    title: str
+    rating: str = Rating.NOT_RATED
+    warnings: list[str] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+    fandoms: list[str] = field(default_factory=list)
+    relationships: list[str] = field(default_factory=list)
+    characters: list[str] = field(default_factory=list)
+    freeforms: list[str] = field(default_factory=list)
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    language: str = "en"
+    text_format: str = TextFormat.HTML
+    restricted: bool = False
+    complete: bool = False
+    expected_chapters: int | None = None
+
+
+@dataclass(kw_only=True)
+class ChapterInput:
+    body: str
+    title: str = ""
+    summary: str = ""
+    notes: str = ""
+    end_notes: str = ""
+    text_format: str = TextFormat.HTML
+
+
+def _check_len(errors: dict[str, list[str]], name: str, value: str, limit: int, label: str) -> None:
+    if len(value) > limit:
+        errors.setdefault(name, []).append(
+            f"{label} must be at most {limit:,} characters (it has {len(value):,})."
+        )
+
+
+def _check_text_values(errors: dict[str, list[str]], data: WorkInput | ChapterInput) -> None:
+    """No field may hold a NUL character (databases refuse it); tag names have a length."""
+    for name, value in vars(data).items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            errors.setdefault(name, []).append("Remove the NUL (\\0) character from this field.")
+        if name in TAG_FIELDS and (long := [v for v in values if len(v) > TAG_NAME_MAX]):
+            errors.setdefault(name, []).append(
+                f"A tag can have at most {TAG_NAME_MAX} characters: “{long[0][:40]}…” is longer."
+            )
+
+
+def validate_work_input(data: WorkInput) -> None:
+    """Refuse what breaks the archive's limits, with one message per field."""
+    errors: dict[str, list[str]] = {}
+    _check_text_values(errors, data)
+    if not data.title.strip():
+        errors["title"] = ["A work needs a title."]
+    _check_len(errors, "title", data.title, TITLE_MAX, "The title")
+    _check_len(errors, "summary", data.summary, SUMMARY_MAX, "The summary")
+    _check_len(errors, "notes", data.notes, NOTES_MAX, "The notes")
+    _check_len(errors, "end_notes", data.end_notes, NOTES_MAX, "The end notes")
+    if data.rating not in Rating.values:
+        errors["rating"] = [f"Choose one of: {', '.join(Rating.labels)}."]
+    if bad := [w for w in data.warnings if w not in ARCHIVE_WARNINGS]:
+        errors["warnings"] = [f"Unknown archive warning: {', '.join(bad)}."]
+    if bad := [c for c in data.categories if c not in CATEGORIES]:
+        errors["categories"] = [f"Unknown category: {', '.join(bad)}."]
+    if not data.fandoms:
+        errors["fandoms"] = ["Name at least one fandom."]
+    if len(data.freeforms) > FREEFORM_MAX:
+        errors["freeforms"] = [
+            f"At most {FREEFORM_MAX} additional tags (you gave {len(data.freeforms)})."
+        ]
+    if data.language not in dict(LANGUAGES):
+        errors["language"] = ["Choose a language from the list."]
+    if data.text_format not in TextFormat.values:
+        errors["text_format"] = ["Choose HTML, Markdown or plain text."]
+    if data.expected_chapters is not None and not 1 <= data.expected_chapters <= EXPECTED_MAX:
+        errors["expected_chapters"] = [
+            f"Expected chapters must be from 1 to {EXPECTED_MAX:,}, or left empty."
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def validate_chapter_input(data: ChapterInput, *, require_body: bool = True) -> None:
+    errors: dict[str, list[str]] = {}
+    _check_text_values(errors, data)
+    if require_body and not data.body.strip():
+        errors["body"] = ["A chapter needs some text."]
+    _check_len(errors, "body", data.body, CHAPTER_MAX, "A chapter")
+    _check_len(errors, "title", data.title, TITLE_MAX, "The chapter title")
+    _check_len(errors, "summary", data.summary, SUMMARY_MAX, "The chapter summary")
+    _check_len(errors, "notes", data.notes, NOTES_MAX, "The chapter notes")
+    _check_len(errors, "end_notes", data.end_notes, NOTES_MAX, "The chapter end notes")
+    if data.text_format not in TextFormat.values:
+        errors["text_format"] = ["Choose HTML, Markdown or plain text."]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_creator(work: Work, by: User) -> None:
+    if not by.is_authenticated or not WorkCreator.objects.filter(work=work, user=by).exists():
+        raise PermissionDenied("Only the work's creators may change it.")
+
+
+def _render_notes(obj: Work | Chapter, fmt: str, **texts: str) -> None:
+    for name, text in texts.items():
+        setattr(obj, name, text)
+        setattr(obj, f"{name}_html", render_text(text, fmt))
+    obj.text_format = fmt
+    obj.sanitizer_version = SANITIZER_VERSION
+
+
+def _apply_work_fields(work: Work, data: WorkInput) -> None:
+    work.title = data.title.strip()
+    work.rating = data.rating
+    work.language = data.language
+    work.restricted = data.restricted
+    work.complete = data.complete
+    work.expected_chapters = data.expected_chapters
+    _render_notes(
+        work, data.text_format, summary=data.summary, notes=data.notes, end_notes=data.end_notes
+    )
+
+
+def _set_tags(work: Work, data: WorkInput) -> None:
+    tags = []
+    for tag_type, names in (
+        (TagType.WARNING, data.warnings),
+        (TagType.CATEGORY, data.categories),
+        (TagType.FANDOM, data.fandoms),
+        (TagType.RELATIONSHIP, data.relationships),
+        (TagType.CHARACTER, data.characters),
+        (TagType.FREEFORM, data.freeforms),
+    ):
+        tags += tags_ensure(type=tag_type, names=names)
+    work.tags.set(tags)
+
+
+def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
+    chapter.title = data.title.strip()
+    _render_notes(
+        chapter,
+        data.text_format,
+        summary=data.summary,
+        notes=data.notes,
+        end_notes=data.end_notes,
+        body=data.body,
+    )
+    chapter.word_count = word_count(chapter.body_html)
+
+
+def _refresh_counts(work: Work) -> None:
+    posted = work.chapters.filter(status=Status.PUBLISHED)
+    totals = posted.aggregate(words=Sum("word_count"), n=Count("pk"), last=Max("published_at"))
+    work.word_count = totals["words"] or 0
+    work.posted_chapter_count = totals["n"]
+    if work.status == Status.PUBLISHED:
+        # The work's updated date is its newest posted chapter (it goes back if that one goes).
+        work.updated_at = totals["last"] or work.published_at
+    if work.complete and work.posted_chapter_count:
+        work.expected_chapters = work.posted_chapter_count
+
+
+def _renumber(work: Work) -> None:
+    for position, chapter in enumerate(work.chapters.order_by("position", "pk"), start=1):
+        if chapter.position != position:
+            chapter.position = position
+            chapter.save(update_fields=["position"])
+
+
+@transaction.atomic
+def work_create(*, by: User, data: WorkInput, chapter: ChapterInput, publish: bool) -> Work:
+    """Post a new work with its first chapter, published now or kept as a draft."""
+    validate_work_input(data)
+    validate_chapter_input(chapter)
+    now = timezone.now()
+    work = Work()
+    _apply_work_fields(work, data)
+    if publish:
+        work.status = Status.PUBLISHED
+        work.published_at = work.updated_at = now
+    work.save()
+    WorkCreator.objects.create(work=work, user=by, position=0)
+    _set_tags(work, data)
+    first = Chapter(work=work, position=1, status=work.status, published_at=work.published_at)
+    _apply_chapter_fields(first, chapter)
+    first.save()
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+    return work
+
+
+@transaction.atomic
+def work_update(*, work: Work, by: User, data: WorkInput) -> Work:
+    """Change a work's title, tags, notes and settings."""
+    _require_creator(work, by)
+    validate_work_input(data)
+    _apply_work_fields(work, data)
+    _set_tags(work, data)
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+    return work
+
+
+@transaction.atomic
+def work_publish(*, work: Work, by: User) -> Work:
+    """Publish a draft work together with its draft chapters."""
+    _require_creator(work, by)
+    if work.status == Status.PUBLISHED:
+        return work
+    now = timezone.now()
+    work.status = Status.PUBLISHED
+    work.published_at = work.updated_at = now
+    work.chapters.filter(status=Status.DRAFT).update(status=Status.PUBLISHED, published_at=now)
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+    return work
+
+
+@transaction.atomic
+def work_set_complete(*, work: Work, by: User, complete: bool) -> Work:
+    """Mark a work complete (chapter total fixed) or back in progress."""
+    _require_creator(work, by)
+    work.complete = complete
+    if not complete and work.expected_chapters == work.posted_chapter_count:
+        work.expected_chapters = None
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+    return work
+
+
+@transaction.atomic
+def work_refresh(*, work: Work) -> Work:
+    """Recompute a work's counts and dates after an edit made outside these services (admin)."""
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+    return work
+
+
+@transaction.atomic
+def work_delete(*, work: Work, by: User) -> None:
+    """Delete a work and all its chapters."""
+    _require_creator(work, by)
+    work.delete()
+    content_changed()
+
+
+@transaction.atomic
+def chapter_create(*, work: Work, by: User, data: ChapterInput, publish: bool) -> Chapter:
+    """Add a chapter at the end of a work; posting it moves the work's updated date."""
+    _require_creator(work, by)
+    validate_chapter_input(data)
+    work = Work.objects.select_for_update().get(pk=work.pk)
+    last = work.chapters.aggregate(n=Max("position"))["n"] or 0
+    chapter = Chapter(work=work, position=last + 1)
+    _apply_chapter_fields(chapter, data)
+    # A chapter of a draft work stays a draft until the work is published.
+    if publish and work.status == Status.PUBLISHED:
+        chapter.status = Status.PUBLISHED
+        chapter.published_at = work.updated_at = timezone.now()
+    chapter.save()
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+    return chapter
+
+
+@transaction.atomic
+def chapter_update(*, chapter: Chapter, by: User, data: ChapterInput) -> Chapter:
+    """Change a chapter's title, notes or text."""
+    _require_creator(chapter.work, by)
+    validate_chapter_input(data)
+    _apply_chapter_fields(chapter, data)
+    chapter.save()
+    _refresh_counts(chapter.work)
+    chapter.work.save()
+    content_changed()
+    return chapter
+
+
+@transaction.atomic
+def chapter_publish(*, chapter: Chapter, by: User) -> Chapter:
+    """Post a draft chapter (publishing the work too if it was a draft)."""
+    work = chapter.work
+    _require_creator(work, by)
+    if chapter.status == Status.PUBLISHED:
+        return chapter
+    now = timezone.now()
+    chapter.status = Status.PUBLISHED
+    chapter.published_at = now
+    chapter.save()
+    if work.status == Status.DRAFT:
+        work.status = Status.PUBLISHED
+        work.published_at = now
+    work.updated_at = now
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+    return chapter
+
+
+@transaction.atomic
+def chapter_delete(*, chapter: Chapter, by: User) -> None:
+    """Delete a chapter; the last remaining chapter can't be deleted (delete the work)."""
+    work = chapter.work
+    _require_creator(work, by)
+    if work.chapters.count() <= 1:
+        raise ValidationError("A work needs at least one chapter: delete the work instead.")
+    posted = work.chapters.filter(status=Status.PUBLISHED)
+    if (
+        chapter.status == Status.PUBLISHED
+        and posted.count() == 1
+        and work.status == Status.PUBLISHED
+    ):
+        raise ValidationError(
+            "This is the work's only posted chapter: post another one first, or delete the work."
+        )
+    chapter.delete()
+    _renumber(work)
+    _refresh_counts(work)
+    work.save()
+    content_changed()
+
+
+@transaction.atomic
+def chapters_reorder(*, work: Work, by: User, order: list[int]) -> None:
+    """Put a work's chapters in the given order of chapter ids."""
+    _require_creator(work, by)
+    ids = list(work.chapters.values_list("pk", flat=True))
+    if sorted(order) != sorted(ids):
+        raise ValidationError("The new order must list each chapter of the work exactly once.")
+    for position, pk in enumerate(order, start=1):
+        Chapter.objects.filter(pk=pk, work=work).update(position=position)
+    content_changed()
+
+
+@transaction.atomic
+def editor_draft_save(*, user: User, key: str, data: dict[str, Any]) -> EditorDraft:
+    """Keep what an author has typed so far into an editor (autosave)."""
+    draft, _ = EditorDraft.objects.update_or_create(user=user, key=key, defaults={"data": data})
+    return draft
+
+
+@transaction.atomic
+def editor_draft_discard(*, user: User, key: str) -> None:
+    """Forget the autosaved text once it has been saved for real."""
+    EditorDraft.objects.filter(user=user, key=key).delete()

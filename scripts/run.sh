@@ -1,0 +1,14 @@
+#!/bin/sh
+# Set up the data folder and serve Fanfold with one background worker (used by `make run`).
+set -e
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+$PY manage.py migrate --noinput -v0
+$PY manage.py collectstatic --noinput -v0
+$PY manage.py load_demo --if-empty
+$PY manage.py load_fandom_tags
+$PY manage.py db_worker --interval 1 &
+WORKER=$!
+trap 'kill $WORKER 2>/dev/null' EXIT INT TERM
+echo "Fanfold is at http://${HOST:-127.0.0.1}:${PORT:-8000}/ (demo logins are in README.md; Ctrl-C stops it)"
+scripts/serve.sh

@@ -1,0 +1,93 @@
+"""Fixtures for the browser tests: one Chromium per session, a fresh context per test.
+
+Playwright's sync API runs an asyncio loop in the test thread, and Django then refuses
+ORM calls from that thread ("SynchronousOnlyOperation"). The tests only touch the
+database between browser steps, never concurrently with it, so that check is switched off.
+"""
+
+import os
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.test import Client  # noqa: E402
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
+
+from tests.factories import PASSWORD  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# Playwright's default is 30 s; a local live server answers in milliseconds, so fail sooner.
+TIMEOUT_MS = 10_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server) -> Iterator[Callable[..., BrowserContext]]:
+    """Make browser contexts (separate cookie jars and storage) for the live server."""
+    made: list[BrowserContext] = []
+
+    def make(**kwargs) -> BrowserContext:
+        kwargs.setdefault("base_url", live_server.url)
+        ctx = browser.new_context(**kwargs)
+        ctx.set_default_timeout(TIMEOUT_MS)
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+@pytest.fixture
+def context(new_context) -> BrowserContext:
+    return new_context()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def log_in_context(ctx: BrowserContext, user, live_server_url: str) -> None:
+    """Give a browser context the session of ``user`` without going through the form."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    ctx.add_cookies(
+        [{"name": cookie.key, "value": cookie.value, "url": live_server_url, "httpOnly": True}]
+    )
+
+
+def log_in_with_form(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")

@@ -1,0 +1,115 @@
+import pytest
+from django.test import Client
+
+from fanfold.works import services
+from fanfold.works.services import ChapterInput, WorkInput
+from tests.factories import WorkFactory
+
+
+@pytest.fixture
+def commit_hooks(django_capture_on_commit_callbacks):
+    def run(fn):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn()
+
+    return run
+
+
+@pytest.mark.django_db
+def test_anonymous_pages_are_cached_and_never_stale(client, author, commit_hooks):
+    work = commit_hooks(lambda: WorkFactory(by=author, body="<p>first version</p>"))
+    chapter = work.chapters.get()
+    url = chapter.get_absolute_url()
+    assert client.get(url)["X-Fanfold-Cache"] == "miss"
+    hit = client.get(url)
+    assert hit["X-Fanfold-Cache"] == "hit" and "first version" in hit.content.decode()
+
+    commit_hooks(
+        lambda: services.chapter_update(
+            chapter=chapter, by=author, data=ChapterInput(body="<p>second version</p>")
+        )
+    )
+    fresh = client.get(url)
+    assert (
+        "second version" in fresh.content.decode() and "first version" not in fresh.content.decode()
+    )
+
+    home = client.get("/")
+    assert client.get("/")["X-Fanfold-Cache"] == "hit"
+    new = commit_hooks(lambda: WorkFactory(by=author, title="Brand New Work"))
+    assert new.title in client.get("/").content.decode()
+    assert home.status_code == 200
+
+
+@pytest.mark.django_db
+def test_logged_in_and_personal_pages_are_not_cached(client, author, published_work):
+    client.force_login(author)
+    response = client.get(published_work.get_absolute_url())
+    assert "X-Fanfold-Cache" not in response
+    assert "Edit work" in response.content.decode()
+    # An anonymous reader never gets the author's page from the cache.
+    anon = Client()
+    page = anon.get(published_work.get_absolute_url()).content.decode()
+    assert "Edit work" not in page
+
+
+@pytest.mark.django_db
+def test_theme_cookie_is_part_of_the_key(client, published_work):
+    url = published_work.get_absolute_url()
+    client.get(url)
+    client.cookies["ff_theme"] = "dark"
+    page = client.get(url)
+    assert page["X-Fanfold-Cache"] == "miss" and 'data-theme="dark"' in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_publish_invalidates(client, author, commit_hooks):
+    work = commit_hooks(
+        lambda: services.work_create(
+            by=author,
+            data=WorkInput(title="Soon", fandoms=["F"], rating="general"),
+            chapter=ChapterInput(body="x"),
+            publish=False,
+        )
+    )
+    assert "Soon" not in client.get("/").content.decode()
+    assert client.get("/")["X-Fanfold-Cache"] == "hit"
+    commit_hooks(lambda: services.work_publish(work=work, by=author))
+    assert "Soon" in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_shared_cache_generation(settings, client, author, commit_hooks):
+    """With Redis (or any shared cache) the generation lives in the cache itself."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    from fanfold.core import pagecache
+
+    assert pagecache._shared_cache()
+    work = commit_hooks(lambda: WorkFactory(by=author))
+    assert client.get(work.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db
+def test_cache_hits_keep_security_headers(client, published_work):
+    url = published_work.get_absolute_url()
+    miss = client.get(url)
+    hit = client.get(url)
+    assert hit["X-Fanfold-Cache"] == "hit"
+    for header in ("Content-Type", "X-Frame-Options", "Content-Length", "Vary"):
+        assert hit[header] == miss[header], header
+    assert hit["X-Frame-Options"] == "DENY"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_admin_style_takedown_reaches_guests(client, author, commit_hooks):
+    """An edit made outside the services (the admin) is followed by work_refresh."""
+    from fanfold.works.models import Work
+
+    work = commit_hooks(lambda: WorkFactory(by=author, title="Taken Down Soon"))
+    assert "Taken Down Soon" in client.get("/").content.decode()
+    Work.objects.filter(pk=work.pk).update(status="draft")
+    work.refresh_from_db()
+    commit_hooks(lambda: services.work_refresh(work=work))
+    assert "Taken Down Soon" not in client.get("/").content.decode()
+    assert client.get(work.get_absolute_url()).status_code == 404
