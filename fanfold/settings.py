@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     "fanfold.tags",
     "fanfold.works",
     "fanfold.imports",
+    "fanfold.feedback",
+    "fanfold.bookmarks",
+    "fanfold.stats",
     "fanfold.api",
 ]
 

@@ -16,5 +16,8 @@ urlpatterns = [
     path("bench/trivial/<int:size>/", core_views.bench_trivial, name="bench_trivial"),
     path("", include("fanfold.accounts.urls")),
     path("", include("fanfold.imports.urls")),
+    path("", include("fanfold.feedback.urls")),
+    path("", include("fanfold.bookmarks.urls")),
+    path("", include("fanfold.stats.urls")),
     path("", include("fanfold.works.urls")),
 ]

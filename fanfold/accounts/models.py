@@ -15,6 +15,12 @@ class User(AbstractUser):
     )
     theme = models.CharField(max_length=10, default="auto")
     text_size = models.CharField(max_length=10, default="medium")
+    email_on_comment = models.BooleanField(
+        default=False, help_text="Email me when someone comments on my works."
+    )
+    keep_history = models.BooleanField(
+        default=True, help_text="Keep a private history of the works I read."
+    )
 
     @property
     def shown_name(self) -> str:
@@ -51,3 +57,27 @@ class ApiToken(models.Model):
     @classmethod
     def new_raw_key(cls) -> str:
         return cls.PREFIX + secrets.token_urlsafe(32)
+
+
+class UserRelation(models.Model):
+    """One user blocking or muting another."""
+
+    class Kind(models.TextChoices):
+        BLOCK = "block", "Block"
+        MUTE = "mute", "Mute"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="relations")
+    target = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=5, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "target", "kind"], name="user_relation_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(user=models.F("target")), name="user_relation_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}s {self.target_id}"

@@ -3,23 +3,20 @@
 import math
 from dataclasses import replace
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer
 
 from fanfold.accounts.models import User
-from fanfold.accounts.selectors import user_for_api_key
+from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_auth
 from fanfold.api.schemas import (
     ChapterIn,
     ChapterOut,
     ChapterPatch,
     ChapterSummaryOut,
     CreatorOut,
-    Error,
     WorkDetailOut,
     WorkIn,
     WorkPageOut,
@@ -29,29 +26,6 @@ from fanfold.tags.models import TagType
 from fanfold.works import selectors, services
 from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
 from fanfold.works.services import ChapterInput, WorkInput
-
-
-class TokenAuth(HttpBearer):
-    """A personal API token from the profile page, sent as `Authorization: Bearer ff_…`."""
-
-    def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_api_key(token)
-        if user is None:
-            raise AuthenticationError(401, "Invalid or revoked API token.")
-        request.user = user
-        return user
-
-
-def anonymous(request: HttpRequest):
-    """Reading needs no token; a request without an Authorization header reads as a guest."""
-    if "Authorization" in request.headers:
-        return None
-    request.user = AnonymousUser()
-    return request.user
-
-
-token_auth = TokenAuth()
-read_auth = [token_auth, anonymous]
 
 api = NinjaAPI(
     title="Fanfold API",
@@ -63,10 +37,6 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     auth=token_auth,
 )
-
-AUTH_ERRORS = {401: Error}
-READ_ERRORS = {401: Error, 404: Error, 422: Error}
-WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
 
 
 @api.exception_handler(ValidationError)
@@ -293,3 +263,11 @@ def update_chapter(request: HttpRequest, work_id: int, chapter_id: int, payload:
     if publish:
         services.chapter_publish(chapter=chapter, by=_author(request))
     return _chapter_summary(request, chapter)
+
+
+# Routers of the other apps; imported last, as they build on what is above.
+from fanfold.api import bookmarks as bookmarks_api  # noqa: E402
+from fanfold.api import feedback as feedback_api  # noqa: E402
+
+api.add_router("", feedback_api.router)
+api.add_router("", bookmarks_api.router)

@@ -19,6 +19,12 @@ class Rating(models.TextChoices):
 ADULT_RATINGS = {Rating.MATURE, Rating.EXPLICIT, Rating.NOT_RATED}
 
 
+class CommentPolicy(models.TextChoices):
+    ANYONE = "anyone", "Anyone, including guests"
+    USERS = "users", "Logged-in users only"
+    NONE = "none", "No comments"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
@@ -85,8 +91,20 @@ class Work(AuthoredText):
     )
     tags = models.ManyToManyField(Tag, related_name="works", blank=True)
 
+    comment_policy = models.CharField(
+        max_length=10, choices=CommentPolicy.choices, default=CommentPolicy.ANYONE
+    )
+    moderate_comments = models.BooleanField(
+        default=False, help_text="New comments wait for a creator's approval."
+    )
+
     word_count = models.PositiveIntegerField(default=0)
     posted_chapter_count = models.PositiveIntegerField(default=0)
+    # Counters kept by the feedback, bookmark and hit services (shown on every blurb).
+    hit_count = models.PositiveIntegerField(default=0)
+    kudos_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
+    bookmark_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True, help_text="Last chapter posted.")

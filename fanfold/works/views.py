@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fanfold.bookmarks.services import reading_record
 from fanfold.core.rescue import login_required_keeping_post, restored_post
 from fanfold.core.views import cacheable, paginate
+from fanfold.stats.hits import mark_hit
 from fanfold.tags.models import Tag
 from fanfold.works import selectors, services
 from fanfold.works.forms import ChapterForm, NewWorkForm, WorkForm
@@ -54,6 +56,10 @@ def _read(request: HttpRequest, work: Work, template: str, context: dict) -> Htt
         is_creator=is_creator,
     )
     response = render(request, template, context)
+    chapter = context.get("chapter")
+    mark_hit(response, work_id=work.pk, chapter_id=chapter.pk if chapter else None)
+    if request.user.is_authenticated:
+        reading_record(user=request.user, work=work, chapter=chapter)
     if accepting:
         # Accepted for this browser session; a preference makes it permanent.
         response.set_cookie("ff_adult", "1", httponly=True, samesite="Lax")

@@ -57,6 +57,10 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[..., Browser
 
     yield make
     for ctx in made:
+        # Cut the network first: closing a page fires "visibilitychange", and an autosave
+        # sent then could reach the live server while the database is being emptied for
+        # the next test (the in-memory SQLite connection is shared with the server thread).
+        ctx.set_offline(True)
         ctx.close()
 
 

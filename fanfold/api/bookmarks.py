@@ -1,0 +1,5 @@
+"""bookmarks endpoints of /api/v1."""
+
+from ninja import Router
+
+router = Router()
