@@ -31,6 +31,7 @@ lint: $(VENV)/.test-installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/read.py
+	$(PY) bench/feedback.py
 
 clean:
 	rm -rf $(VENV) node_modules

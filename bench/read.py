@@ -6,8 +6,12 @@ generated works, static files), starts the production server as `make run` does
 (scripts/serve.sh: granian, DEBUG off) with FANFOLD_BENCH_VIEWS=1 on a free 127.0.0.1
 port, then runs wrk against a General-rated chapter page and against
 /bench/trivial/<same size>/, and prints requests/s, p99 latency and errors for both, their
-ratio and PASS/MISS per target. Last,
-it edits the chapter through the services and checks that readers get the new text.
+ratio and PASS/MISS per target. Then
+it edits the chapter through the services and checks that readers get the new text. Last,
+it measures what counting hits costs a chapter view: the server restarted with
+FANFOLD_COUNT_HITS=0 and then =1 (server CPU per view, off against on), and in this process
+the recorder itself for views that are each by a new reader (the costliest case: every view
+appends a line to the hit buffer).
 
     .venv/bin/python bench/read.py [--duration 10] [--connections 64] [--workers N]
 
@@ -23,6 +27,7 @@ import resource
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,15 +38,15 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH = Path(__file__).resolve().parent
-VENV_PY = ROOT / ".venv" / "bin" / "python"
+from common import BENCH, ROOT, drop_data_dir, use_project_python  # noqa: E402  (bench/)
+
 SERVE = ROOT / "scripts" / "serve.sh"
 GRANIAN = ROOT / ".venv" / "bin" / "granian"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 
 TARGET_RPS = 1600
 TARGET_RATIO = 0.8
+TARGET_HIT_MS = 1.0  # what counting hits may add to one chapter view
 # Cores used by other processes during a run above which the figures are flagged.
 NOISY_CORES = 0.2
 # Settings that could point the bench at someone's real database, cache or options.
@@ -51,6 +56,8 @@ SCRUBBED_ENV = (
     "FANFOLD_PAGE_CACHE_SECONDS",
     "FANFOLD_MANIFEST_STATIC",
     "FANFOLD_TASK_BACKEND",
+    "FANFOLD_COUNT_HITS",
+    "FANFOLD_HITS_FLUSH_SECONDS",
     "GUNICORN_CMD_ARGS",
     "WEB_CONCURRENCY",
     "DJANGO_SETTINGS_MODULE",
@@ -91,6 +98,23 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         action="store_true",
         help="also measure the chapter page with every request missing the page cache",
     )
+    p.add_argument(
+        "--no-hits",
+        action="store_true",
+        help="skip measuring the cost of hit counting (two more wrk runs and restarts)",
+    )
+    p.add_argument(
+        "--hit-rounds",
+        type=int,
+        default=2,
+        help="server restarts with hit counting off then on, medians taken (2)",
+    )
+    p.add_argument(
+        "--hit-views",
+        type=int,
+        default=20_000,
+        help="views by distinct readers recorded in-process to time the recorder (20000)",
+    )
     p.add_argument("--keep", action="store_true", help="keep the temporary data folder")
     args = p.parse_args(argv)
     for name in ("duration", "connections", "threads", "workers"):
@@ -98,6 +122,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             p.error(f"--{name} must be at least 1")
     if args.works < 0:
         p.error("--works must be 0 or more")
+    if args.hit_rounds < 1 or args.hit_views < 1:
+        p.error("--hit-rounds and --hit-views must be at least 1")
     if args.threads > args.connections:
         p.error("--threads can't exceed --connections")
     return args
@@ -211,6 +237,51 @@ def edit_chapter(target: Target, marker: str) -> None:
     chapter_update(chapter=chapter, by=author, data=data)
 
 
+@dataclass
+class RecorderCost:
+    views: int
+    record_ms: float  # per view, each by a new reader
+    flush_ms: float  # the whole background import of those views
+
+
+def measure_recorder(target: Target, views: int) -> RecorderCost:
+    """Record ``views`` views of the chapter, each from a new address, through the same code
+    the server runs for every reading page, then import them as the background job does."""
+    from django.test import RequestFactory
+
+    from fanfold.stats.hits import record_hit
+    from fanfold.stats.services import hits_flush
+
+    factory = RequestFactory()
+    requests = [
+        factory.get(target.path, REMOTE_ADDR=f"10.{i >> 16 & 255}.{i >> 8 & 255}.{i & 255}")
+        for i in range(views)
+    ]
+    started = time.perf_counter()
+    for request in requests:
+        record_hit(request, work_id=target.work_id, chapter_id=target.chapter_id)
+    record_ms = (time.perf_counter() - started) * 1000 / max(1, views)
+    started = time.perf_counter()
+    hits_flush()
+    flush_ms = (time.perf_counter() - started) * 1000
+    from django.db import connections
+
+    connections.close_all()
+    return RecorderCost(views, record_ms, flush_ms)
+
+
+def cpu_ms_per_view(r: "Result") -> float | None:
+    """Server CPU time per request in ms (None where /proc is not available)."""
+    if r.cpu is None or not r.rps:
+        return None
+    return r.cpu.server / r.rps * 1000
+
+
+def median_cpu_ms(results: list["Result"]) -> float | None:
+    values = [v for v in map(cpu_ms_per_view, results) if v is not None]
+    return statistics.median(values) if values else None
+
+
 # The server
 
 
@@ -237,7 +308,10 @@ def server_env(args, env: dict[str, str], port: int) -> dict[str, str]:
 def start_server(args, env: dict[str, str], port: int, log_path: Path) -> subprocess.Popen:
     cmd = server_command(args, port)
     env = server_env(args, env, port)
-    step(f"start: {' '.join(cmd[1:])} (PORT={port}, WEB_CONCURRENCY={args.workers})")
+    extra = (
+        " FANFOLD_COUNT_HITS=" + env["FANFOLD_COUNT_HITS"] if "FANFOLD_COUNT_HITS" in env else ""
+    )
+    step(f"start: {' '.join(cmd[1:])} (PORT={port}, WEB_CONCURRENCY={args.workers}{extra})")
     with open(log_path, "ab") as log:  # the server keeps its own copy of the descriptor
         return subprocess.Popen(
             cmd,
@@ -434,6 +508,15 @@ def run(args) -> None:
         env = prepare_environment(data_dir)
         build_archive(args.works)
         target = pick_chapter()
+        recorder = None
+        if not args.no_hits:
+            step(f"hit recorder: {args.hit_views:,} chapter views, each by a new reader")
+            recorder = measure_recorder(target, args.hit_views)
+            print(
+                f"   recording: {recorder.record_ms * 1000:.1f} µs per view;"
+                f" background import: {recorder.flush_ms:,.0f} ms for {recorder.views:,} views"
+                f" ({recorder.flush_ms * 1000 / max(1, recorder.views):.0f} µs each)"
+            )
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         log_path = data_dir / "server.log"
@@ -487,6 +570,35 @@ def run(args) -> None:
             + ("" if fresh else f" ({stale} of {len(checks)} responses lack the new text)")
         )
 
+        hits_on = hits_off = None
+        if not args.no_hits:
+            step(
+                f"hit counting off, then on, {args.hit_rounds} time(s): the chapter page again"
+                " on a restarted server"
+            )
+            runs: dict[str, list[Result]] = {"hits off": [], "hits on": []}
+            for _ in range(args.hit_rounds):
+                for label, value in (("hits off", "0"), ("hits on", "1")):
+                    stop_server(proc)
+                    port = free_port()
+                    base = f"http://127.0.0.1:{port}"
+                    proc = start_server(args, {**env, "FANFOLD_COUNT_HITS": value}, port, log_path)
+                    wait_until_up(proc, base, log_path)
+                    opts["server_pgid"] = proc.pid
+                    if args.warmup > 0:
+                        run_wrk(base + target.path, seconds=args.warmup, **opts)
+                    runs[label].append(run_wrk(base + target.path, seconds=args.duration, **opts))
+                    show(label, runs[label][-1])
+            hits_off, hits_on = runs["hits off"], runs["hits on"]
+            off_ms, on_ms = median_cpu_ms(hits_off), median_cpu_ms(hits_on)
+            if off_ms is not None and on_ms is not None:
+                print(
+                    f"server CPU per view (median of {args.hit_rounds}): {on_ms:.3f} ms with"
+                    f" hits counted, {off_ms:.3f} ms without: counting costs"
+                    f" {on_ms - off_ms:+.3f} ms per view (ratio {on_ms / off_ms:.2f};"
+                    " run-to-run spread is about ±10 %)"
+                )
+
         step("targets")
         print(
             f"{verdict(chapter.rps >= TARGET_RPS and chapter.errors == 0)}"
@@ -498,21 +610,31 @@ def run(args) -> None:
             f" {ratio:.2f}"
         )
         print(f"{verdict(fresh)}  fresh after edit")
+        if recorder is not None:
+            print(
+                f"{verdict(recorder.record_ms <= TARGET_HIT_MS)}  counting a hit <= "
+                f"{TARGET_HIT_MS:g} ms per chapter view, every view by a new reader:"
+                f" {recorder.record_ms:.4f} ms"
+            )
+        if hits_on is not None and hits_off is not None:
+            off_ms, on_ms = median_cpu_ms(hits_off), median_cpu_ms(hits_on)
+            if off_ms is not None and on_ms is not None:
+                print(
+                    f"{verdict(on_ms - off_ms <= TARGET_HIT_MS)}  counting hits <= "
+                    f"{TARGET_HIT_MS:g} ms per chapter view on the server (CPU, on - off):"
+                    f" {on_ms - off_ms:+.3f} ms"
+                )
+            else:
+                print("n/a   counting hits on the server: no /proc to measure CPU")
     finally:
         if proc is not None:
             stop_server(proc)
-        if args.keep:
-            print(f"Kept the data folder {data_dir}")
-        else:
-            shutil.rmtree(data_dir, ignore_errors=True)
+        drop_data_dir(data_dir, keep=args.keep)
 
 
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
-    # Use the project's virtualenv even when started with another Python.
-    if VENV_PY.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
-        os.execv(str(VENV_PY), [str(VENV_PY), __file__, *argv])
-    sys.path[:0] = [str(ROOT), str(BENCH)]
+    use_project_python(__file__, argv)
     signal.signal(signal.SIGTERM, _on_sigterm)
     # Ctrl-C stops the bench (and its server) even when started with SIGINT ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)

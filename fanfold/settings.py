@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache, so that pages served from the cache count as hits too.
+    "fanfold.stats.hits.HitCounterMiddleware",
     "fanfold.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -140,6 +142,10 @@ else:
     }
 # How long an anonymous reader's rendered page may be reused (it is invalidated on any write).
 PAGE_CACHE_SECONDS = int(env("FANFOLD_PAGE_CACHE_SECONDS", "600"))
+# Hits are buffered (a spool file in the data folder, or Redis) and imported by a background
+# job at most this many seconds after they happen; FANFOLD_COUNT_HITS=0 stops counting.
+FANFOLD_COUNT_HITS = env_bool("FANFOLD_COUNT_HITS", True)
+FANFOLD_HITS_FLUSH_SECONDS = int(env("FANFOLD_HITS_FLUSH_SECONDS", "60"))
 
 TASKS = {"default": {"BACKEND": env("FANFOLD_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
@@ -210,6 +216,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # Imported works belong to this account until their authors claim them.
 FANFOLD_ARCHIVIST = env("FANFOLD_ARCHIVIST", "archivist")
+
+
+def _rate(name: str, default: str) -> tuple[int, int]:
+    """A rate limit written as "COUNT/SECONDS", e.g. "10/300"."""
+    count, _, seconds = env(name, default).partition("/")
+    return int(count), int(seconds or 60)
+
+
+# What one user or one IP address may post before a 429 page says when to retry.
+FANFOLD_COMMENT_RATE = _rate("FANFOLD_COMMENT_RATE", "10/300")
+FANFOLD_KUDOS_RATE = _rate("FANFOLD_KUDOS_RATE", "30/300")
+FANFOLD_REPORT_RATE = _rate("FANFOLD_REPORT_RATE", "5/3600")
 FANFOLD_IMPORT_MAX_BYTES = int(env("FANFOLD_IMPORT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Bench-only trivial view, never on by default.

@@ -43,3 +43,14 @@ def draft_work(author):
 @pytest.fixture
 def restricted_work(author):
     return WorkFactory(by=author, publish=True, restricted=True)
+
+
+@pytest.fixture
+def commit_hooks(django_capture_on_commit_callbacks):
+    """Run a write and its on-commit hooks (page-cache invalidation), as a real request would."""
+
+    def run(fn):
+        with django_capture_on_commit_callbacks(execute=True):
+            return fn()
+
+    return run

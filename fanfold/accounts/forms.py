@@ -57,6 +57,9 @@ class PreferencesForm(forms.Form):
     )
     theme = forms.ChoiceField(choices=[(t, t.title()) for t in THEMES])
     text_size = forms.ChoiceField(choices=[(s, s.title()) for s in TEXT_SIZES])
+    email_on_comment = forms.BooleanField(
+        required=False, label="Email me when someone comments on my works or replies to me"
+    )
 
 
 class ApiTokenForm(forms.Form):

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from fanfold.accounts.models import ApiToken, User, hash_token
+from fanfold.accounts.models import ApiToken, User, UserRelation, hash_token
 
 
 def user_for_api_key(raw: str) -> User | None:
@@ -16,3 +16,39 @@ def user_for_api_key(raw: str) -> User | None:
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+def muted_user_ids(viewer) -> set[int]:
+    """The users this reader muted (none for guests); cached on the user for one request."""
+    if viewer is None or not viewer.is_authenticated:
+        return set()
+    cached = getattr(viewer, "_muted_ids", None)
+    if cached is None:
+        cached = set(
+            UserRelation.objects.filter(user=viewer, kind=UserRelation.Kind.MUTE).values_list(
+                "target_id", flat=True
+            )
+        )
+        viewer._muted_ids = cached
+    return cached
+
+
+def blocked_by_any(user, owner_ids) -> bool:
+    """Whether any of these users (a work's creators) blocked ``user``."""
+    if user is None or not user.is_authenticated:
+        return False
+    return UserRelation.objects.filter(
+        user_id__in=list(owner_ids), target=user, kind=UserRelation.Kind.BLOCK
+    ).exists()
+
+
+def relations_of(user: User, target: User) -> set[str]:
+    """Which of block/mute ``user`` has set on ``target``."""
+    if not user.is_authenticated:
+        return set()
+    return set(UserRelation.objects.filter(user=user, target=target).values_list("kind", flat=True))
+
+
+def relations_list(user: User):
+    """Everyone this user blocked or muted, newest first."""
+    return UserRelation.objects.filter(user=user).select_related("target").order_by("-created_at")

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from fanfold.accounts.models import ApiToken, User, hash_token
+from fanfold.accounts.models import ApiToken, User, UserRelation, hash_token
 from fanfold.core.pagecache import content_changed
 from fanfold.core.tasks import enqueue_on_commit
 
@@ -97,14 +97,23 @@ def user_profile_update(
 
 
 @transaction.atomic
-def user_preferences_update(*, user: User, view_adult: bool, theme: str, text_size: str) -> User:
-    """Change how the archive shows works to this reader."""
+def user_preferences_update(
+    *,
+    user: User,
+    view_adult: bool,
+    theme: str,
+    text_size: str,
+    email_on_comment: bool | None = None,
+) -> User:
+    """Change how the archive shows works to this reader, and how it tells them of comments."""
     if theme not in THEMES or text_size not in TEXT_SIZES:
         raise ValidationError("Unknown theme or text size.")
     user.view_adult = view_adult
     user.theme = theme
     user.text_size = text_size
-    user.save(update_fields=["view_adult", "theme", "text_size"])
+    if email_on_comment is not None:
+        user.email_on_comment = email_on_comment
+    user.save(update_fields=["view_adult", "theme", "text_size", "email_on_comment"])
     return user
 
 
@@ -129,3 +138,24 @@ def api_token_revoke(*, token: ApiToken, by: User) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+
+
+def _relation_set(*, user: User, target: User, kind: str, on: bool) -> None:
+    if user.pk == target.pk:
+        raise ValidationError("You can’t block or mute yourself.")
+    if on:
+        UserRelation.objects.get_or_create(user=user, target=target, kind=kind)
+    else:
+        UserRelation.objects.filter(user=user, target=target, kind=kind).delete()
+
+
+@transaction.atomic
+def user_block_set(*, user: User, target: User, blocked: bool) -> None:
+    """Block (or unblock) a user from commenting on and leaving kudos on one's works."""
+    _relation_set(user=user, target=target, kind=UserRelation.Kind.BLOCK, on=blocked)
+
+
+@transaction.atomic
+def user_mute_set(*, user: User, target: User, muted: bool) -> None:
+    """Mute (or unmute) a user: their works and comments disappear for the muter."""
+    _relation_set(user=user, target=target, kind=UserRelation.Kind.MUTE, on=muted)

@@ -60,5 +60,7 @@ urlpatterns = [
     path("profile/", views.profile_edit, name="profile_edit"),
     path("preferences/", views.preferences, name="preferences"),
     path("profile/tokens/", views.api_tokens, name="api_tokens"),
+    path("preferences/people/", views.people, name="people"),
+    path("users/<str:username>/relation/", views.user_relation, name="user_relation"),
     path("users/<str:username>/", views.user_detail, name="user_detail"),
 ]

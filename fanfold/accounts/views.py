@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from fanfold.accounts import services
+from fanfold.accounts import selectors, services
 from fanfold.accounts.forms import ApiTokenForm, PreferencesForm, ProfileForm, SignupForm
 from fanfold.accounts.models import User
 from fanfold.core.ratelimit import client_ip, rate_limited
@@ -126,6 +126,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 "view_adult": user.view_adult,
                 "theme": user.theme,
                 "text_size": user.text_size,
+                "email_on_comment": user.email_on_comment,
             }
         )
     return render(request, "accounts/preferences.html", {"form": form})
@@ -165,6 +166,43 @@ def user_detail(request: HttpRequest, username: str) -> HttpResponse:
     """A creator's page: their profile and the works a reader may see."""
     creator = get_object_or_404(User, username=username, is_active=True)
     page = paginate(request, work_selectors.works_by_creator(viewer=request.user, creator=creator))
+    relations = selectors.relations_of(request.user, creator)
     return cacheable(
-        request, render(request, "accounts/user_detail.html", {"creator": creator, "page": page})
+        request,
+        render(
+            request,
+            "accounts/user_detail.html",
+            {"creator": creator, "page": page, "relations": relations},
+        ),
+    )
+
+
+@require_POST
+@login_required_keeping_post
+def user_relation(request: HttpRequest, username: str) -> HttpResponse:
+    """Block, unblock, mute or unmute another user."""
+    target = get_object_or_404(User, username=username)
+    action = request.POST.get("action", "")
+    if action not in ("block", "unblock", "mute", "unmute"):
+        messages.error(request, "Choose block, unblock, mute or unmute.")
+        return redirect(safe_next(request, "/"))
+    on = not action.startswith("un")
+    done = f"{action}ed".replace("muteed", "muted")
+    try:
+        if action.endswith("block"):
+            services.user_block_set(user=request.user, target=target, blocked=on)
+        else:
+            services.user_mute_set(user=request.user, target=target, muted=on)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, f"You {done} {target.username}.")
+    return redirect(safe_next(request, "/"))
+
+
+@login_required_keeping_post
+def people(request: HttpRequest) -> HttpResponse:
+    """The users one has blocked or muted."""
+    return render(
+        request, "accounts/people.html", {"relations": selectors.relations_list(request.user)}
     )

@@ -22,6 +22,7 @@ from fanfold.api.schemas import (
     WorkPageOut,
     WorkPatch,
 )
+from fanfold.core.ratelimit import RateLimited
 from fanfold.tags.models import TagType
 from fanfold.works import selectors, services
 from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
@@ -67,6 +68,13 @@ def on_auth_error(request, exc: AuthenticationError):
     )
 
 
+@api.exception_handler(RateLimited)
+def on_rate_limited(request, exc: RateLimited):
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _url(request: HttpRequest, path: str) -> str:
     return request.build_absolute_uri(path)
 
@@ -108,9 +116,15 @@ def _work_out(request: HttpRequest, work: Work) -> dict:
         "draft": work.is_draft,
         "restricted": work.restricted,
         "complete": work.complete,
+        "comment_policy": work.comment_policy,
+        "moderate_comments": work.moderate_comments,
         "chapters_posted": work.posted_chapter_count,
         "chapters_expected": work.posted_chapter_count if work.complete else work.expected_chapters,
         "word_count": work.word_count,
+        "hits": work.hit_count,
+        "kudos": work.kudos_count,
+        "comments": work.comment_count,
+        "bookmarks": work.bookmark_count,
         "published_at": work.published_at,
         "updated_at": work.updated_at,
     }

@@ -4,7 +4,7 @@ from ninja import Schema
 from pydantic import Field
 
 from fanfold.core.text import TextFormat
-from fanfold.works.models import Rating
+from fanfold.works.models import CommentPolicy, Rating
 
 
 class Error(Schema):
@@ -45,9 +45,15 @@ class WorkOut(Schema):
     draft: bool
     restricted: bool
     complete: bool
+    comment_policy: CommentPolicy
+    moderate_comments: bool
     chapters_posted: int
     chapters_expected: int | None
     word_count: int
+    hits: int
+    kudos: int
+    comments: int
+    bookmarks: int
     published_at: datetime | None
     updated_at: datetime | None
 
@@ -107,6 +113,8 @@ class WorkFields(Schema):
     restricted: bool = False
     complete: bool = False
     expected_chapters: int | None = None
+    comment_policy: CommentPolicy = CommentPolicy.ANYONE
+    moderate_comments: bool = False
 
 
 class WorkIn(WorkFields):
@@ -132,4 +140,6 @@ class WorkPatch(Schema):
     restricted: bool | None = None
     complete: bool | None = None
     expected_chapters: int | None = None
+    comment_policy: CommentPolicy | None = None
+    moderate_comments: bool | None = None
     publish: bool | None = Field(None, description="true publishes a draft work")

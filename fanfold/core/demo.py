@@ -208,3 +208,16 @@ WORKS = [
         ],
     },
 ]
+
+# Reviews on the demo works: (work title, commenter, text, replies as (who, text)).
+COMMENTS = [
+    (
+        "The Patrol That Wasn't",
+        "reader_rae",
+        "The bit with the *stake in the lunchbox* made me laugh out loud. Please write more!",
+        [("ada_writes", "Thank you! There's more coming, I promise.")],
+    ),
+    ("Small Hours", "ada_writes", "Starting over together. Oh, my heart.", []),
+]
+# Kudos: (work title, who).
+KUDOS = [("The Patrol That Wasn't", "reader_rae"), ("Small Hours", "ada_writes")]

@@ -5,6 +5,10 @@ generation is part of every cache key, so a page cached before an edit is never 
 after it. With the embedded local-memory cache each server process keeps its own pages,
 and the generation lives in a file in the data folder that all processes stat; with Redis
 the generation and the pages are shared by every server.
+
+A cached page keeps the marks that middleware outside the cache reads from the response
+(``KEPT_MARKS``: the reading-page hit that ``fanfold.stats.hits`` counts), so a page served
+from the cache carries them as if the view had just rendered it.
 """
 
 import os
@@ -21,6 +25,8 @@ GENERATION_KEY = "fanfold:content-generation"
 VARIANT_COOKIES = ("ff_theme", "ff_size", "ff_adult")
 # Any of these means the page is personal (a session, pending flash messages).
 BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
+# Response attributes set by views for middleware outside the cache; kept with cached pages.
+KEPT_MARKS = ("fanfold_hit",)
 
 
 def _shared_cache() -> bool:
@@ -78,11 +84,13 @@ class AnonymousPageCacheMiddleware:
         key = f"page:{content_generation()}:{variant}:{request.get_full_path()}"
         hit = cache.get(key)
         if hit is not None:
-            body, headers = hit
+            body, headers, *rest = hit
             response = HttpResponse(body)
             # The headers the inner middleware set (Content-Type, Vary, X-Frame-Options...).
             for name, value in headers:
                 response[name] = value
+            for name, value in (rest[0] if rest else {}).items():
+                setattr(response, name, value)
             response["X-Fanfold-Cache"] = "hit"
             return response
         response = self.get_response(request)
@@ -93,6 +101,7 @@ class AnonymousPageCacheMiddleware:
             and not getattr(request, "csrf_cookie_needs_reset", False)
         ):
             headers = list(response.items())
-            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
+            marks = {m: getattr(response, m) for m in KEPT_MARKS if hasattr(response, m)}
+            cache.set(key, (response.content, headers, marks), settings.PAGE_CACHE_SECONDS)
             response["X-Fanfold-Cache"] = "miss"
         return response

@@ -26,3 +26,21 @@ def rate_limited(scope: str, ident: str, *, limit: int, window: int) -> int | No
     if count > limit:
         return start + window - now
     return None
+
+
+def over_rate(request: HttpRequest, scope: str, rate: tuple[int, int]) -> int | None:
+    """Count a post against both this user and this address; seconds to wait if over either."""
+    limit, window = rate
+    waits = [rate_limited(scope, f"ip:{client_ip(request)}", limit=limit, window=window)]
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        waits.append(rate_limited(scope, f"u:{user.pk}", limit=limit, window=window))
+    return max((w for w in waits if w), default=None)
+
+
+class RateLimited(Exception):
+    """Raised by API endpoints over a rate limit; answered with 429 and Retry-After."""
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many requests: try again in {retry_after} seconds.")
+        self.retry_after = retry_after

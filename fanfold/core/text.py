@@ -59,6 +59,21 @@ _cleaner = nh3.Cleaner(
 )
 
 
+# Comments get a smaller allow-list: emphasis, quotes, lists and links, no images or tables.
+_COMMENT_TAGS = {
+    "p", "br", "em", "i", "strong", "b", "u", "s", "del", "blockquote", "q", "cite",
+    "a", "ul", "ol", "li", "code", "pre", "sup", "sub", "abbr",
+}  # fmt: skip
+_comment_cleaner = nh3.Cleaner(
+    tags=_COMMENT_TAGS,
+    attributes={"a": {"href"}, "abbr": {"title"}, "blockquote": {"cite"}, "q": {"cite"}},
+    url_schemes={"http", "https", "mailto"},
+    link_rel="noopener noreferrer nofollow ugc",
+    clean_content_tags={"script", "style"},
+    strip_comments=True,
+)
+
+
 def sanitize_html(raw: str) -> str:
     """Clean untrusted HTML to the allow-list for fiction; never raises on malformed input."""
     return _cleaner.clean(raw or "").strip()
@@ -97,13 +112,22 @@ def render_text(text: str, fmt: str) -> str:
     """Turn an author's text in the given format into sanitized HTML."""
     if not text or not text.strip():
         return ""
+    return sanitize_html(_rendered(text, fmt))
+
+
+def render_comment(text: str, fmt: str) -> str:
+    """Turn a comment in the given format into HTML sanitized to the comment allow-list."""
+    if not text or not text.strip():
+        return ""
+    return _comment_cleaner.clean(_rendered(text, fmt)).strip()
+
+
+def _rendered(text: str, fmt: str) -> str:
     if fmt == TextFormat.MARKDOWN:
-        rendered = _markdown.render(text)
-    elif fmt == TextFormat.PLAIN:
-        rendered = plain_to_html(text)
-    else:
-        rendered = _html_with_paragraphs(text)
-    return sanitize_html(rendered)
+        return _markdown.render(text)
+    if fmt == TextFormat.PLAIN:
+        return plain_to_html(text)
+    return _html_with_paragraphs(text)
 
 
 _TAG_RE = re.compile(r"<[^>]*>")

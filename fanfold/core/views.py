@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fanfold.core.context_processors import SIZES, THEMES
@@ -37,6 +38,16 @@ def _same_origin(request: HttpRequest) -> bool:
     return bool(source) and urlsplit(source).netloc == request.get_host()
 
 
+GUEST_FORMS = {"comment_new", "kudos", "report"}
+
+
+def resolve_or_none(path: str):
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form whose security token is stale: keep what was typed and send it back to the form."""
     if "X-CSRFToken" in request.headers:
@@ -50,7 +61,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         and set(request.POST) - {"csrfmiddlewaretoken"}
         and _same_origin(request)
     ):
-        return keep_post_and_redirect(request, to_login=not request.user.is_authenticated)
+        # Guests may post some forms (comments, kudos, reports): theirs go back to the form.
+        guest_form = getattr(resolve_or_none(request.path), "url_name", None) in GUEST_FORMS
+        to_login = not request.user.is_authenticated and not guest_form
+        return keep_post_and_redirect(request, to_login=to_login)
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
 

@@ -62,7 +62,7 @@ class Comment(models.Model):
 
     @property
     def author_name(self) -> str:
-        if self.user_id:
+        if self.user is not None:
             return self.user.username
         return self.guest_name or "Guest"
 
@@ -103,6 +103,7 @@ class InboxItem(models.Model):
     )
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
     read = models.BooleanField(default=False)
+    emailed = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

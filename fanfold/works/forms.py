@@ -5,7 +5,7 @@ from django import forms
 from fanfold.core.text import TextFormat
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES
 from fanfold.tags.services import split_tag_list
-from fanfold.works.models import LANGUAGES, Rating, Work
+from fanfold.works.models import LANGUAGES, CommentPolicy, Rating, Work
 from fanfold.works.selectors import work_input_of
 from fanfold.works.services import ChapterInput, WorkInput
 
@@ -58,6 +58,18 @@ class WorkForm(forms.Form):
         label="Expected number of chapters", required=False, min_value=1,
         help_text="Leave empty if you don't know yet.",
     )  # fmt: skip
+    comment_policy = forms.ChoiceField(
+        label="Who may comment",
+        choices=CommentPolicy.choices,
+        initial=CommentPolicy.ANYONE,
+        required=False,
+    )
+    moderate_comments = forms.BooleanField(
+        label="Approve comments before they appear", required=False
+    )
+
+    def clean_comment_policy(self) -> str:
+        return self.cleaned_data.get("comment_policy") or CommentPolicy.ANYONE
 
     def work_input(self) -> WorkInput:
         return WorkInput(**{f.name: self.cleaned_data[f.name] for f in fields(WorkInput)})

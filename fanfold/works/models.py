@@ -50,7 +50,15 @@ def work_visibility_q(user, prefix: str = "") -> Q:
     published = Q(**{f"{prefix}status": Status.PUBLISHED})
     if user is None or not user.is_authenticated:
         return published & Q(**{f"{prefix}restricted": False})
-    return published | _is_creator_q(user, f"{prefix}pk")
+    return (published | _is_creator_q(user, f"{prefix}pk")) & ~_by_muted_q(user, f"{prefix}pk")
+
+
+def _by_muted_q(user, work_ref: str) -> Q:
+    # A reader who muted a creator never sees that creator's works, in any listing or count.
+    from fanfold.accounts.models import UserRelation
+
+    muted = UserRelation.objects.filter(user=user, kind=UserRelation.Kind.MUTE).values("target")
+    return Q(Exists(WorkCreator.objects.filter(work=OuterRef(work_ref), user__in=muted)))
 
 
 class AuthoredText(models.Model):
@@ -130,6 +138,11 @@ class Work(AuthoredText):
     @property
     def is_adult(self) -> bool:
         return self.rating in ADULT_RATINGS
+
+    @property
+    def shown_comment_count(self) -> int:
+        """Comments as this reader sees them (less those of muted users, when annotated)."""
+        return self.comment_count - getattr(self, "muted_comments", 0)
 
     @property
     def chapter_total_display(self) -> str:

@@ -3,34 +3,60 @@
 from collections import defaultdict
 from dataclasses import fields
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from fanfold.accounts.models import User
+from fanfold.accounts.selectors import muted_user_ids
 from fanfold.tags.models import TAG_TYPE_ORDER, Tag, TagType
 from fanfold.works.models import Chapter, EditorDraft, Status, Work
 from fanfold.works.services import ChapterInput, WorkInput
 
 
-def _blurb_queryset(qs: QuerySet[Work]) -> QuerySet[Work]:
-    return qs.select_related("imported_story").prefetch_related(
-        Prefetch("creators", queryset=User.objects.only("id", "username", "display_name")),
-        Prefetch("tags", queryset=Tag.objects.only("id", "type", "name").order_by("name")),
+def with_feedback_counts(qs: QuerySet[Work], viewer) -> QuerySet[Work]:
+    """Let comment counts leave out the comments of users this reader muted."""
+    muted = muted_user_ids(viewer)
+    if not muted:
+        return qs
+    from fanfold.feedback.models import Comment, CommentStatus
+
+    by_muted = (
+        Comment.objects.filter(
+            work=OuterRef("pk"), user_id__in=muted, status=CommentStatus.PUBLISHED, deleted=False
+        )
+        .order_by()
+        .values("work")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(muted_comments=Coalesce(Subquery(by_muted), 0))
+
+
+def _blurb_queryset(qs: QuerySet[Work], viewer=None) -> QuerySet[Work]:
+    return (
+        with_feedback_counts(qs, viewer)
+        .select_related("imported_story")
+        .prefetch_related(
+            Prefetch("creators", queryset=User.objects.only("id", "username", "display_name")),
+            Prefetch("tags", queryset=Tag.objects.only("id", "type", "name").order_by("name")),
+        )
     )
 
 
 def works_recent(*, viewer) -> QuerySet[Work]:
-    return _blurb_queryset(Work.objects.visible_to(viewer).order_by("-updated_at", "-pk"))
+    return _blurb_queryset(Work.objects.visible_to(viewer).order_by("-updated_at", "-pk"), viewer)
 
 
 def works_for_tag(*, viewer, tag: Tag) -> QuerySet[Work]:
     return _blurb_queryset(
-        Work.objects.visible_to(viewer).filter(tags=tag).order_by("-updated_at", "-pk")
+        Work.objects.visible_to(viewer).filter(tags=tag).order_by("-updated_at", "-pk"), viewer
     )
 
 
 def works_by_creator(*, viewer, creator: User) -> QuerySet[Work]:
     return _blurb_queryset(
-        Work.objects.visible_to(viewer).filter(creators=creator).order_by("-updated_at", "-pk")
+        Work.objects.visible_to(viewer).filter(creators=creator).order_by("-updated_at", "-pk"),
+        viewer,
     )
 
 
@@ -97,6 +123,8 @@ def work_input_of(work: Work) -> WorkInput:
         restricted=work.restricted,
         complete=work.complete,
         expected_chapters=work.expected_chapters,
+        comment_policy=work.comment_policy,
+        moderate_comments=work.moderate_comments,
     )
 
 

@@ -16,6 +16,7 @@ from fanfold.tags.services import TAG_NAME_MAX, tags_ensure
 from fanfold.works.models import (
     LANGUAGES,
     Chapter,
+    CommentPolicy,
     EditorDraft,
     Rating,
     Status,
@@ -50,6 +51,8 @@ class WorkInput:
     restricted: bool = False
     complete: bool = False
     expected_chapters: int | None = None
+    comment_policy: str = CommentPolicy.ANYONE
+    moderate_comments: bool = False
 
 
 @dataclass(kw_only=True)
@@ -107,6 +110,8 @@ def validate_work_input(data: WorkInput) -> None:
         errors["language"] = ["Choose a language from the list."]
     if data.text_format not in TextFormat.values:
         errors["text_format"] = ["Choose HTML, Markdown or plain text."]
+    if data.comment_policy not in CommentPolicy.values:
+        errors["comment_policy"] = [f"Choose one of: {', '.join(CommentPolicy.labels)}."]
     if data.expected_chapters is not None and not 1 <= data.expected_chapters <= EXPECTED_MAX:
         errors["expected_chapters"] = [
             f"Expected chapters must be from 1 to {EXPECTED_MAX:,}, or left empty."
@@ -151,6 +156,8 @@ def _apply_work_fields(work: Work, data: WorkInput) -> None:
     work.restricted = data.restricted
     work.complete = data.complete
     work.expected_chapters = data.expected_chapters
+    work.comment_policy = data.comment_policy
+    work.moderate_comments = data.moderate_comments
     _render_notes(
         work, data.text_format, summary=data.summary, notes=data.notes, end_notes=data.end_notes
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from fanfold.bookmarks.services import reading_record
 from fanfold.core.rescue import login_required_keeping_post, restored_post
 from fanfold.core.views import cacheable, paginate
+from fanfold.feedback import selectors as feedback_selectors
 from fanfold.stats.hits import mark_hit
 from fanfold.tags.models import Tag
 from fanfold.works import selectors, services
@@ -50,13 +51,20 @@ def _read(request: HttpRequest, work: Work, template: str, context: dict) -> Htt
         return cacheable(
             request, render(request, "works/adult_notice.html", {"work": work, **context})
         )
+    chapter = context.get("chapter")
     context.update(
         work=work,
         tag_groups=selectors.tags_by_type(work),
         is_creator=is_creator,
+        # Reviews of this chapter, or of the whole work on the entire-work page.
+        tree=feedback_selectors.comment_tree(
+            viewer=request.user, work=work, is_creator=is_creator, chapter=chapter
+        ),
+        comments_open=feedback_selectors.comments_open(viewer=request.user, work=work),
+        kudos=feedback_selectors.kudos_summary(viewer=request.user, work=work),
+        left_kudos=feedback_selectors.has_left_kudos(user=request.user, work=work),
     )
     response = render(request, template, context)
-    chapter = context.get("chapter")
     mark_hit(response, work_id=work.pk, chapter_id=chapter.pk if chapter else None)
     if request.user.is_authenticated:
         reading_record(user=request.user, work=work, chapter=chapter)
@@ -74,7 +82,9 @@ def _work_for_reading(request: HttpRequest, work_id: int) -> Work:
     return work_visible_or_404(
         request.user,
         work_id,
-        Work.objects.select_related("imported_story").prefetch_related("creators", "tags"),
+        selectors.with_feedback_counts(Work.objects.all(), request.user)
+        .select_related("imported_story")
+        .prefetch_related("creators", "tags"),
     )
 
 

@@ -9,6 +9,7 @@ import os
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+import json  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -95,3 +96,27 @@ def log_in_with_form(page: Page, username: str, password: str = PASSWORD) -> Non
 @pytest.fixture
 def axe_source() -> str:
     return AXE_JS.read_text(encoding="utf-8")
+
+
+BLOCKING = {"serious", "critical"}
+RUN_AXE = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  return result.violations.map(v => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map(n => ({ target: n.target, summary: n.failureSummary })),
+  }));
+}"""
+
+
+def axe_violations(page: Page, axe_source: str) -> list[dict]:
+    """Run axe-core on the page as it is now."""
+    page.add_script_tag(content=axe_source)
+    return page.evaluate(RUN_AXE)
+
+
+def assert_accessible(page: Page, axe_source: str) -> None:
+    """Fail on any serious or critical axe-core violation, listing them."""
+    found = [v for v in axe_violations(page, axe_source) if v["impact"] in BLOCKING]
+    assert not found, f"axe violations on {page.url}:\n" + json.dumps(found, indent=2)

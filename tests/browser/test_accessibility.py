@@ -1,38 +1,15 @@
 """axe-core finds no serious or critical accessibility violation on the main pages,
 in the light and the dark theme."""
 
-import json
-
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import log_in_context
+from tests.browser.conftest import assert_accessible, axe_violations, log_in_context
 from tests.factories import UserFactory, WorkFactory, add_chapter
 
 pytestmark = pytest.mark.browser
 
 THEMES = ["light", "dark"]
-BLOCKING = {"serious", "critical"}
-
-RUN_AXE = """async () => {
-  const result = await axe.run(document, { resultTypes: ["violations"] });
-  return result.violations.map(v => ({
-    id: v.id,
-    impact: v.impact,
-    help: v.help,
-    nodes: v.nodes.map(n => ({ target: n.target, summary: n.failureSummary })),
-  }));
-}"""
-
-
-def axe_violations(page: Page, axe_source: str) -> list[dict]:
-    page.add_script_tag(content=axe_source)
-    return page.evaluate(RUN_AXE)
-
-
-def assert_accessible(page: Page, axe_source: str) -> None:
-    found = [v for v in axe_violations(page, axe_source) if v["impact"] in BLOCKING]
-    assert not found, f"axe violations on {page.url}:\n" + json.dumps(found, indent=2)
 
 
 @pytest.fixture

@@ -6,15 +6,6 @@ from fanfold.works.services import ChapterInput, WorkInput
 from tests.factories import WorkFactory
 
 
-@pytest.fixture
-def commit_hooks(django_capture_on_commit_callbacks):
-    def run(fn):
-        with django_capture_on_commit_callbacks(execute=True):
-            return fn()
-
-    return run
-
-
 @pytest.mark.django_db
 def test_anonymous_pages_are_cached_and_never_stale(client, author, commit_hooks):
     work = commit_hooks(lambda: WorkFactory(by=author, body="<p>first version</p>"))

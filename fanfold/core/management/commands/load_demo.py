@@ -3,7 +3,10 @@ from django.db import transaction
 
 from fanfold.accounts.models import User
 from fanfold.core import demo
+from fanfold.feedback import services as feedback
+from fanfold.feedback.models import Comment, Kudos
 from fanfold.works import services
+from fanfold.works.models import Work
 from fanfold.works.services import ChapterInput, WorkInput
 
 
@@ -53,4 +56,23 @@ class Command(BaseCommand):
                 services.chapter_create(
                     work=work, by=by, data=ChapterInput(text_format=fmt, **draft), publish=False
                 )
+        self._feedback(users)
         self.stdout.write(self.style.SUCCESS(f"Demo content loaded: {len(demo.WORKS)} works."))
+
+    def _feedback(self, users: dict[str, User]) -> None:
+        works = {w.title: w for w in Work.objects.filter(title__in={t for t, *_ in demo.COMMENTS})}
+        for title, who, text, replies in demo.COMMENTS:
+            work = works.get(title)
+            if work is None or Comment.objects.filter(work=work).exists():
+                continue
+            top = feedback.comment_create(
+                work=work, chapter=work.chapters.first(), by=users[who], body=text
+            )
+            for replier, reply in replies:
+                feedback.comment_create(
+                    work=work, chapter=None, by=users[replier], body=reply, parent=top
+                )
+        for title, who in demo.KUDOS:
+            work = Work.objects.filter(title=title).first()
+            if work and not Kudos.objects.filter(work=work, user=users[who]).exists():
+                feedback.kudos_leave(work=work, by=users[who])

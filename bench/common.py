@@ -1,0 +1,26 @@
+"""What the bench scripts share: running in the project's virtualenv, and their data folder."""
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+VENV_PY = ROOT / ".venv" / "bin" / "python"
+
+
+def use_project_python(script: str, argv: list[str]) -> None:
+    """Run the script again with the project's virtualenv if started with another Python,
+    and make the project and the bench folder importable."""
+    if VENV_PY.exists() and Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
+        os.execv(str(VENV_PY), [str(VENV_PY), script, *argv])
+    sys.path[:0] = [str(ROOT), str(BENCH)]
+
+
+def drop_data_dir(data_dir: Path | str, *, keep: bool) -> None:
+    """Remove the throw-away data folder, unless asked to keep it for a look."""
+    if keep:
+        print(f"Kept the data folder {data_dir}")
+    else:
+        shutil.rmtree(data_dir, ignore_errors=True)

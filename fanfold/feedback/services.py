@@ -1,0 +1,310 @@
+"""Writes for reviews (comments), kudos, the creators' inbox and reports."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fanfold.accounts.models import User
+from fanfold.accounts.selectors import blocked_by_any
+from fanfold.core.pagecache import content_changed
+from fanfold.core.tasks import enqueue_on_commit
+from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_comment
+from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos, Report
+from fanfold.works.models import Chapter, CommentPolicy, Work, WorkCreator
+
+COMMENT_MAX = 10_000
+GUEST_NAME_MAX = 100
+REPORT_DETAILS_MAX = 5_000
+
+
+def ip_hash(ip: str) -> str:
+    """A keyed hash of a reader's address: enough to tell guests apart, never the address."""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
+
+
+def _creator_ids(work: Work) -> list[int]:
+    return list(WorkCreator.objects.filter(work=work).values_list("user_id", flat=True))
+
+
+def _user(by: User | None) -> User | None:
+    return by if by is not None and by.is_authenticated else None
+
+
+def _require_visible(work: Work, by: User | None) -> None:
+    # The one visibility rule: a work nobody may see (or since deleted) takes no feedback.
+    if not Work.objects.visible_to(by).filter(pk=work.pk).exists():
+        raise PermissionDenied("This work is not available.")
+
+
+def _require_not_blocked(work: Work, by: User | None) -> None:
+    if blocked_by_any(by, _creator_ids(work)):
+        raise PermissionDenied("The creator of this work has blocked you.")
+
+
+def _clean_body(body: str, text_format: str) -> str:
+    if text_format not in TextFormat.values:
+        raise ValidationError({"text_format": ["Choose HTML, Markdown or plain text."]})
+    if len(body) > COMMENT_MAX:
+        raise ValidationError(
+            {"body": [f"A comment can have at most {COMMENT_MAX:,} characters ({len(body):,})."]}
+        )
+    html = render_comment(body, text_format)
+    if not html:
+        raise ValidationError({"body": ["Write something before posting your comment."]})
+    return html
+
+
+def _recount_comments(work: Work) -> None:
+    n = Comment.objects.filter(work=work, status=CommentStatus.PUBLISHED, deleted=False).count()
+    Work.objects.filter(pk=work.pk).update(comment_count=n)
+    work.comment_count = n
+
+
+def _notify(comment: Comment, creators: list[int]) -> None:
+    """Put a new comment in the inboxes of the work's creators and of the one replied to."""
+    recipients = set(creators)
+    if comment.parent is not None and comment.parent.user_id:
+        recipients.add(comment.parent.user_id)
+    recipients.discard(comment.user_id)
+    InboxItem.objects.bulk_create(
+        [InboxItem(user_id=uid, comment=comment) for uid in recipients], ignore_conflicts=True
+    )
+    from fanfold.feedback.tasks import comment_email_task
+
+    enqueue_on_commit(comment_email_task, comment.pk)
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    work: Work,
+    chapter: Chapter | None,
+    by: User | None,
+    body: str,
+    text_format: str = TextFormat.MARKDOWN,
+    parent: Comment | None = None,
+    guest_name: str = "",
+    guest_email: str = "",
+    ip: str = "",
+) -> Comment:
+    """Post a review of a chapter or a whole work, or a reply to another comment."""
+    user = _user(by)
+    _require_visible(work, user)
+    if work.comment_policy == CommentPolicy.NONE:
+        raise PermissionDenied("The creator turned comments off for this work.")
+    if user is None and work.comment_policy == CommentPolicy.USERS:
+        raise PermissionDenied("Only logged-in users may comment on this work.")
+    _require_not_blocked(work, user)
+    if parent is not None:
+        if parent.work_id != work.pk:
+            raise ValidationError("That reply belongs to another work.")
+        if parent.deleted:
+            raise ValidationError("The comment you replied to was deleted.")
+        if parent.status != CommentStatus.PUBLISHED:
+            raise ValidationError("You can reply once that comment is approved.")
+        thread_root = parent.thread or parent
+        if thread_root.frozen or parent.frozen:
+            raise PermissionDenied("This thread is frozen: it takes no new replies.")
+        chapter = parent.chapter
+    elif chapter is not None and chapter.work_id != work.pk:
+        raise ValidationError("That chapter belongs to another work.")
+    errors: dict[str, list[str]] = {}
+    guest_name = guest_name.strip()
+    guest_email = guest_email.strip()
+    if user is None:
+        if not guest_name:
+            errors["guest_name"] = ["Give a name to comment as a guest."]
+        elif len(guest_name) > GUEST_NAME_MAX:
+            errors["guest_name"] = [f"A name can have at most {GUEST_NAME_MAX} characters."]
+        if guest_email:
+            try:
+                validate_email(guest_email)
+            except ValidationError:
+                errors["guest_email"] = ["Enter a valid email address, or leave it empty."]
+    try:
+        html = _clean_body(body, text_format)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    if errors:
+        raise ValidationError(errors)
+
+    creators = _creator_ids(work)
+    is_creator = user is not None and user.pk in creators
+    comment = Comment(
+        work=work,
+        chapter=chapter,
+        parent=parent,
+        thread=(parent.thread or parent) if parent is not None else None,
+        depth=parent.depth + 1 if parent is not None else 0,
+        user=user,
+        guest_name="" if user else guest_name,
+        guest_email="" if user else guest_email,
+        body=body,
+        body_html=html,
+        text_format=text_format,
+        sanitizer_version=SANITIZER_VERSION,
+        status=(
+            CommentStatus.PENDING
+            if work.moderate_comments and not is_creator
+            else CommentStatus.PUBLISHED
+        ),
+        by_creator=is_creator,
+        ip_hash=ip_hash(ip) if ip else "",
+    )
+    comment.save()
+    if comment.thread_id is None:
+        Comment.objects.filter(pk=comment.pk).update(thread=comment)
+        comment.thread = comment
+    _notify(comment, creators)
+    if comment.status == CommentStatus.PUBLISHED:
+        _recount_comments(work)
+        content_changed()
+    return comment
+
+
+def _require_comment_author(comment: Comment, by: User) -> None:
+    if not by.is_authenticated or comment.user_id != by.pk:
+        raise PermissionDenied("Only the comment's author may edit it.")
+
+
+def _require_work_creator(comment: Comment, by: User) -> None:
+    if not by.is_authenticated or by.pk not in _creator_ids(comment.work):
+        raise PermissionDenied("Only the work's creators may do that.")
+
+
+@transaction.atomic
+def comment_update(*, comment: Comment, by: User, body: str, text_format: str) -> Comment:
+    """Edit one's own comment."""
+    _require_comment_author(comment, by)
+    if comment.deleted:
+        raise ValidationError("That comment was deleted.")
+    comment.body_html = _clean_body(body, text_format)
+    comment.body = body
+    comment.text_format = text_format
+    comment.sanitizer_version = SANITIZER_VERSION
+    comment.edited_at = timezone.now()
+    comment.save(
+        update_fields=["body", "body_html", "text_format", "sanitizer_version", "edited_at"]
+    )
+    content_changed()
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, by: User) -> None:
+    """Delete a comment (its author or the work's creators); replies keep their place."""
+    if not (by.is_authenticated and comment.user_id == by.pk):
+        _require_work_creator(comment, by)
+    work = comment.work
+    if comment.replies.exists():
+        comment.deleted = True
+        comment.body = comment.body_html = ""
+        comment.save(update_fields=["deleted", "body", "body_html"])
+    else:
+        parent = comment.parent
+        comment.delete()
+        # A deleted comment whose last reply just went has nothing left to hold up.
+        while parent is not None and parent.deleted and not parent.replies.exists():
+            grandparent = parent.parent
+            parent.delete()
+            parent = grandparent
+    _recount_comments(work)
+    content_changed()
+
+
+@transaction.atomic
+def comment_approve(*, comment: Comment, by: User) -> Comment:
+    """Let a comment that waited for moderation be seen by everyone."""
+    _require_work_creator(comment, by)
+    if comment.status != CommentStatus.PUBLISHED:
+        comment.status = CommentStatus.PUBLISHED
+        comment.save(update_fields=["status"])
+        _recount_comments(comment.work)
+        content_changed()
+    return comment
+
+
+@transaction.atomic
+def comment_thread_freeze(*, comment: Comment, by: User, frozen: bool) -> Comment:
+    """Freeze (or thaw) the thread a comment belongs to: no new replies anywhere in it."""
+    _require_work_creator(comment, by)
+    root = comment.thread or comment
+    Comment.objects.filter(pk=root.pk).update(frozen=frozen)
+    root.frozen = frozen
+    content_changed()
+    return root
+
+
+@transaction.atomic
+def inbox_mark_read(*, user: User, item_ids: list[int] | None = None) -> int:
+    """Mark inbox items read (all of them when no ids are given)."""
+    items = InboxItem.objects.filter(user=user, read=False)
+    if item_ids is not None:
+        items = items.filter(pk__in=item_ids)
+    return items.update(read=True)
+
+
+@transaction.atomic
+def kudos_leave(*, work: Work, by: User | None, ip: str = "") -> Kudos:
+    """Leave kudos on a work: once per logged-in reader or guest address, never one's own."""
+    user = _user(by)
+    _require_visible(work, user)
+    if user is not None and user.pk in _creator_ids(work):
+        raise ValidationError("You can’t leave kudos on your own work.")
+    _require_not_blocked(work, user)
+    if user is None and not ip:
+        raise ValidationError("A guest's kudos needs an address to count once.")
+    kudos = Kudos(work=work, user=user, ip_hash="" if user else ip_hash(ip))
+    try:
+        with transaction.atomic():
+            kudos.save()
+    except IntegrityError:
+        raise ValidationError("You have already left kudos on this work. Thank you!") from None
+    Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
+    content_changed()
+    return kudos
+
+
+@transaction.atomic
+def report_file(
+    *,
+    by: User | None,
+    reason: str,
+    details: str = "",
+    work: Work | None = None,
+    comment: Comment | None = None,
+    email: str = "",
+    ip: str = "",
+) -> Report:
+    """File a report about a work or a comment for the admins."""
+    user = _user(by)
+    if (work is None) == (comment is None):
+        raise ValidationError("Report either a work or a comment.")
+    target_work = work or comment.work  # type: ignore[union-attr]
+    _require_visible(target_work, user)
+    errors: dict[str, list[str]] = {}
+    if reason not in Report.Reason.values:
+        errors["reason"] = ["Choose a reason."]
+    if len(details) > REPORT_DETAILS_MAX:
+        errors["details"] = [f"Please keep it under {REPORT_DETAILS_MAX:,} characters."]
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = ["Enter a valid email address, or leave it empty."]
+    if errors:
+        raise ValidationError(errors)
+    return Report.objects.create(
+        work=work,
+        comment=comment,
+        reporter=user,
+        reporter_email=email if user is None else "",
+        reason=reason,
+        details=details,
+        ip_hash=ip_hash(ip) if ip else "",
+    )

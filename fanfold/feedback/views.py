@@ -1,0 +1,280 @@
+"""Pages for reviews, replies, kudos, the inbox and reports."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from fanfold.core.ratelimit import client_ip, over_rate
+from fanfold.core.rescue import login_required_keeping_post, restored_post
+from fanfold.core.views import paginate, safe_next, too_many_requests
+from fanfold.feedback import selectors, services
+from fanfold.feedback.forms import CommentForm, GuestCommentForm, GuestReportForm, ReportForm
+from fanfold.feedback.models import Comment
+from fanfold.works import selectors as work_selectors
+from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
+
+
+def _show_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's refusal next to the fields it names (or above the form)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def _where(work: Work, chapter: Chapter | None) -> str:
+    return chapter.get_absolute_url() if chapter else reverse("work_full", args=[work.pk])
+
+
+def _target(
+    request: HttpRequest, work: Work, kept: QueryDict | None = None
+) -> tuple[Chapter | None, Comment | None]:
+    """The chapter and the comment replied to, from the form, a kept post or the query string."""
+    data = kept or (request.POST if request.method == "POST" else request.GET)
+    chapter_id, parent_id = data.get("chapter", ""), data.get("parent", "")
+    if parent_id:
+        if not parent_id.isdigit():
+            raise Http404("No such comment.")
+        parent = selectors.comment_visible_or_404(request.user, int(parent_id))
+        if parent.work_id != work.pk:
+            raise Http404("No such comment.")
+        return parent.chapter, parent
+    if chapter_id:
+        if not chapter_id.isdigit():
+            raise Http404("No such chapter.")
+        return chapter_visible_or_404(request.user, work, int(chapter_id)), None
+    return None, None
+
+
+def _comment_form_page(
+    request: HttpRequest,
+    work: Work,
+    chapter: Chapter | None,
+    parent: Comment | None,
+    form: Form,
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "feedback/comment_form.html",
+        {"work": work, "chapter": chapter, "parent": parent, "form": form},
+        status=status,
+    )
+
+
+def comment_new(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Write a review of a chapter or the whole work, or a reply (also as a guest)."""
+    work = work_visible_or_404(request.user, work_id)
+    # A post refused for a stale security token comes back here with what was typed.
+    kept = restored_post(request) if request.method != "POST" else None
+    chapter, parent = _target(request, work, kept)
+    is_user = request.user.is_authenticated
+    form_class = CommentForm if is_user else GuestCommentForm
+    if request.method != "POST":
+        form = form_class(initial=kept.dict() if kept else None)
+        return _comment_form_page(request, work, chapter, parent, form)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _comment_form_page(request, work, chapter, parent, form, status=400)
+    if not is_user and form.cleaned_data.get("website"):
+        # A bot filled the hidden field: answer as if posted, keep nothing.
+        messages.success(request, "Your comment was posted.")
+        return redirect(_where(work, chapter))
+    if wait := over_rate(request, "comment", settings.FANFOLD_COMMENT_RATE):
+        return too_many_requests(request, wait)
+    try:
+        comment = services.comment_create(
+            work=work,
+            chapter=chapter,
+            parent=parent,
+            by=request.user,
+            body=form.cleaned_data["body"],
+            text_format=form.cleaned_data["text_format"],
+            guest_name=form.cleaned_data.get("guest_name", ""),
+            guest_email=form.cleaned_data.get("guest_email", ""),
+            ip=client_ip(request),
+        )
+    except ValidationError as e:
+        _show_errors(form, e)
+        return _comment_form_page(request, work, chapter, parent, form, status=400)
+    except PermissionDenied as e:
+        form.add_error(None, str(e))
+        return _comment_form_page(request, work, chapter, parent, form, status=403)
+    if comment.status == "pending":
+        messages.success(
+            request, "Thank you! Your comment will appear once the creator approves it."
+        )
+    else:
+        messages.success(request, "Your comment was posted.")
+    if parent is not None and comment.depth > selectors.THREAD_DEPTH_CAP:
+        # Too deep for the chapter page: show it where its thread continues.
+        return redirect(f"{parent.get_absolute_url()}#comment-{comment.pk}")
+    return redirect(f"{_where(work, comment.chapter)}#comment-{comment.pk}")
+
+
+def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """One comment with the replies below it (where deep threads continue)."""
+    comment = selectors.comment_visible_or_404(request.user, comment_id)
+    work = comment.work
+    is_creator = work_selectors.is_creator(request.user, work)
+    tree = selectors.comment_tree(
+        viewer=request.user, work=work, is_creator=is_creator, root=comment
+    )
+    return render(
+        request,
+        "feedback/comment_detail.html",
+        {
+            "work": work,
+            "comment": comment,
+            "tree": tree,
+            "is_creator": is_creator,
+            "comments_open": selectors.comments_open(viewer=request.user, work=work),
+        },
+    )
+
+
+@login_required_keeping_post
+def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Edit one's own comment."""
+    comment = selectors.comment_visible_or_404(request.user, comment_id)
+    if comment.user_id != request.user.pk or comment.deleted:
+        raise PermissionDenied("Only the comment's author may edit it.")
+    if request.method == "POST":
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_update(comment=comment, by=request.user, **form.cleaned_data)
+            except ValidationError as e:
+                _show_errors(form, e)
+            else:
+                messages.success(request, "Your comment was updated.")
+                return redirect(f"{_where(comment.work, comment.chapter)}#comment-{comment.pk}")
+    else:
+        form = CommentForm(initial={"body": comment.body, "text_format": comment.text_format})
+    return render(
+        request,
+        "feedback/comment_form.html",
+        {"work": comment.work, "chapter": comment.chapter, "form": form, "editing": comment},
+    )
+
+
+@login_required_keeping_post
+def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Confirm and delete a comment (its author or the work's creators)."""
+    comment = selectors.comment_visible_or_404(request.user, comment_id)
+    if request.method == "POST":
+        services.comment_delete(comment=comment, by=request.user)
+        messages.success(request, "The comment was deleted.")
+        return redirect(_where(comment.work, comment.chapter) + "#comments")
+    can = comment.user_id == request.user.pk or work_selectors.is_creator(
+        request.user, comment.work
+    )
+    if not can:
+        raise PermissionDenied("Only the comment's author or the work's creators may delete it.")
+    return render(request, "feedback/comment_delete.html", {"comment": comment})
+
+
+@require_POST
+@login_required_keeping_post
+def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
+    """Approve a waiting comment, or freeze or thaw its thread (the work's creators)."""
+    comment = selectors.comment_visible_or_404(request.user, comment_id)
+    action = request.POST.get("action")
+    if action == "approve":
+        services.comment_approve(comment=comment, by=request.user)
+        messages.success(request, "The comment is approved and visible to everyone.")
+    elif action in ("freeze", "unfreeze"):
+        services.comment_thread_freeze(comment=comment, by=request.user, frozen=action == "freeze")
+        messages.success(
+            request, "The thread is frozen." if action == "freeze" else "The thread is open again."
+        )
+    else:
+        messages.error(request, "Unknown action.")
+    return redirect(
+        safe_next(request, f"{_where(comment.work, comment.chapter)}#comment-{comment.pk}")
+    )
+
+
+def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Leave kudos on a work (a confirmation page for guests, whose pages carry no forms)."""
+    work = work_visible_or_404(request.user, work_id)
+    back = safe_next(request, work.get_absolute_url())
+    if request.method != "POST":
+        return render(request, "feedback/kudos_confirm.html", {"work": work, "next": back})
+    if wait := over_rate(request, "kudos", settings.FANFOLD_KUDOS_RATE):
+        return too_many_requests(request, wait)
+    try:
+        services.kudos_leave(work=work, by=request.user, ip=client_ip(request))
+    except ValidationError as e:
+        messages.info(request, " ".join(e.messages))
+    except PermissionDenied as e:
+        messages.error(request, str(e))
+    else:
+        messages.success(request, "You left kudos on this work. Thank you!")
+    return redirect(f"{back}#kudos")
+
+
+@login_required_keeping_post
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Comments on one's works and replies to one's comments, newest first."""
+    if request.method == "POST":
+        ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
+        if "selected" in request.POST and not ids:
+            messages.info(request, "Select the comments to mark as read first.")
+            return redirect("inbox")
+        n = services.inbox_mark_read(user=request.user, item_ids=ids or None)
+        messages.success(request, f"Marked {n} as read.")
+        return redirect("inbox")
+    items = selectors.inbox_items(user=request.user)
+    if request.GET.get("filter") == "unread":
+        items = items.filter(read=False)
+    return render(request, "feedback/inbox.html", {"page": paginate(request, items)})
+
+
+def report(request: HttpRequest) -> HttpResponse:
+    """Report a work or a comment to the archive's admins."""
+    kept = restored_post(request) if request.method != "POST" else None
+    data = kept or (request.POST if request.method == "POST" else request.GET)
+    work_id, comment_id = data.get("work", ""), data.get("comment", "")
+    work = comment = None
+    if comment_id.isdigit():
+        comment = selectors.comment_visible_or_404(request.user, int(comment_id))
+    elif work_id.isdigit():
+        work = work_visible_or_404(request.user, int(work_id))
+    else:
+        raise Http404("Nothing to report.")
+    is_user = request.user.is_authenticated
+    form_class = ReportForm if is_user else GuestReportForm
+    context = {"work": work or comment.work, "comment": comment}  # type: ignore[union-attr]
+    if request.method != "POST":
+        form = form_class(initial=kept.dict() if kept else None)
+        return render(request, "feedback/report_form.html", {**context, "form": form})
+    form = form_class(request.POST)
+    if form.is_valid():
+        if not is_user and form.cleaned_data.get("website"):
+            messages.success(request, "Thank you. The admins will look at your report.")
+            return redirect(context["work"])
+        if wait := over_rate(request, "report", settings.FANFOLD_REPORT_RATE):
+            return too_many_requests(request, wait)
+        try:
+            services.report_file(
+                by=request.user,
+                work=work,
+                comment=comment,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                email=form.cleaned_data.get("email", ""),
+                ip=client_ip(request),
+            )
+        except ValidationError as e:
+            _show_errors(form, e)
+        else:
+            messages.success(request, "Thank you. The admins will look at your report.")
+            return redirect(comment or context["work"])
+    return render(request, "feedback/report_form.html", {**context, "form": form}, status=400)
