@@ -221,8 +221,13 @@ FANFOLD_ARCHIVIST = env("FANFOLD_ARCHIVIST", "archivist")
 def _rate(name: str, default: str) -> tuple[int, int]:
     """A rate limit written as "COUNT/SECONDS", e.g. "10/300"."""
     count, _, seconds = env(name, default).partition("/")
-    return int(count), int(seconds or 60)
+    return max(1, int(count)), max(1, int(seconds or 60))
 
+
+# Reverse proxies (Caddy, nginx) whose X-Forwarded-For names the real reader.
+FANFOLD_TRUSTED_PROXIES = frozenset(
+    p.strip() for p in env("FANFOLD_TRUSTED_PROXIES", "127.0.0.1,::1").split(",") if p.strip()
+)
 
 # What one user or one IP address may post before a 429 page says when to retry.
 FANFOLD_COMMENT_RATE = _rate("FANFOLD_COMMENT_RATE", "10/300")

@@ -13,7 +13,7 @@ from fanfold.accounts.forms import ApiTokenForm, PreferencesForm, ProfileForm, S
 from fanfold.accounts.models import User
 from fanfold.core.ratelimit import client_ip, rate_limited
 from fanfold.core.rescue import login_required_keeping_post
-from fanfold.core.views import cacheable, paginate, safe_next, too_many_requests
+from fanfold.core.views import cacheable, paginate, parse_id, safe_next, too_many_requests
 from fanfold.works import selectors as work_selectors
 
 
@@ -140,9 +140,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "revoke" in request.POST:
             token_id = request.POST.get("revoke", "")
-            if not token_id.isdigit():
+            if (token_pk := parse_id(token_id)) is None:
                 raise Http404("No such token.")
-            token = get_object_or_404(request.user.api_tokens, pk=token_id)
+            token = get_object_or_404(request.user.api_tokens, pk=token_pk)
             services.api_token_revoke(token=token, by=request.user)
             messages.success(request, f"The token “{token.name}” was revoked.")
             return redirect("api_tokens")

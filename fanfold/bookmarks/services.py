@@ -10,7 +10,7 @@ from fanfold.accounts.models import User
 from fanfold.bookmarks.models import Bookmark, LaterMark, ReadingRecord
 from fanfold.core.pagecache import content_changed
 from fanfold.core.ratelimit import rate_limited
-from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_text
+from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_comment
 from fanfold.tags.models import TagType
 from fanfold.tags.services import TAG_NAME_MAX, normalize_tag_name, tags_ensure
 from fanfold.works.models import Chapter, Work
@@ -83,7 +83,8 @@ def _recount(work: Work) -> None:
 
 def _apply(bookmark: Bookmark, data: BookmarkInput) -> None:
     bookmark.note = data.note
-    bookmark.note_html = render_text(data.note, data.text_format)
+    # Notes are shown to everyone on public pages: the small allow-list (no images).
+    bookmark.note_html = render_comment(data.note, data.text_format)
     bookmark.text_format = data.text_format
     bookmark.sanitizer_version = SANITIZER_VERSION
     bookmark.private = data.private

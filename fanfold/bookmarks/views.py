@@ -14,7 +14,7 @@ from fanfold.bookmarks import selectors, services
 from fanfold.bookmarks.forms import BookmarkForm
 from fanfold.bookmarks.models import Bookmark
 from fanfold.core.rescue import login_required_keeping_post, restored_post
-from fanfold.core.views import cacheable, paginate, safe_next
+from fanfold.core.views import cacheable, paginate, parse_id, safe_next
 from fanfold.works.models import Work, work_visible_or_404
 
 
@@ -143,9 +143,9 @@ def reading_history_clear(request: HttpRequest) -> HttpResponse:
     """Forget the reader's whole history, or one work of it."""
     work = None
     if raw := request.POST.get("work", ""):
-        if not raw.isdigit():
+        if (work_pk := parse_id(raw)) is None:
             raise Http404("No such work in your history.")
-        work = get_object_or_404(Work, pk=raw)
+        work = get_object_or_404(Work, pk=work_pk)
     services.reading_history_clear(user=_me(request), work=work)
     messages.success(
         request, "Removed from your history." if work else "Your reading history was cleared."

@@ -2,12 +2,24 @@
 
 import time
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
 def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The reader's address; behind a trusted reverse proxy, the one it forwarded for."""
+    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+    trusted = settings.FANFOLD_TRUSTED_PROXIES
+    if remote not in trusted:
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [h for h in hops if h]
+    # Each proxy appends the address it saw: the last one that isn't ours is the reader.
+    for hop in reversed(hops):
+        if hop not in trusted:
+            return hop
+    return hops[0] if hops else remote
 
 
 def rate_limited(scope: str, ident: str, *, limit: int, window: int) -> int | None:

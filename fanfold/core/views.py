@@ -25,6 +25,17 @@ def cacheable(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return mark_cacheable(response) if not request.user.is_authenticated else response
 
 
+ID_MAX = 2**63 - 1
+
+
+def parse_id(value: str | None) -> int | None:
+    """A row id from a form or query string: ASCII digits that fit the database, else None."""
+    if not value or not value.isascii() or not value.isdigit():
+        return None
+    number = int(value)
+    return number if 0 < number <= ID_MAX else None
+
+
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):

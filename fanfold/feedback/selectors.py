@@ -10,11 +10,21 @@ from django.urls import reverse
 from fanfold.accounts.models import User
 from fanfold.accounts.selectors import muted_user_ids
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos
-from fanfold.works.models import Chapter, CommentPolicy, Work
+from fanfold.works.models import Chapter, CommentPolicy, Status, Work
 
 # Replies deeper than this (below the top of the page) continue on the comment's own page.
 THREAD_DEPTH_CAP = 5
 KUDOS_NAMES_SHOWN = 100
+
+
+def shown_comments(work: Work) -> QuerySet[Comment]:
+    """The comments everyone may see on a work: approved, not deleted, on posted chapters."""
+    return Comment.objects.filter(
+        Q(chapter__isnull=True) | Q(chapter__status=Status.PUBLISHED),
+        work=work,
+        status=CommentStatus.PUBLISHED,
+        deleted=False,
+    )
 
 
 def _comments_seen_by(viewer, work: Work, is_creator: bool) -> QuerySet[Comment]:
@@ -119,7 +129,11 @@ def comment_visible_or_404(viewer, comment_id: int) -> Comment:
 def comment_for(*, viewer, comment_id: int, is_creator_of) -> Comment | None:
     """One comment if this reader may see it (its work visible, published or theirs)."""
     comment = (
-        Comment.objects.filter(pk=comment_id, work__in=Work.objects.visible_to(viewer))
+        Comment.objects.filter(
+            Q(chapter__isnull=True) | Q(chapter__in=Chapter.objects.visible_to(viewer)),
+            pk=comment_id,
+            work__in=Work.objects.visible_to(viewer),
+        )
         .select_related("work", "chapter", "user", "parent", "thread")
         .first()
     )
@@ -162,7 +176,7 @@ def has_left_kudos(*, user, work: Work) -> bool:
 
 
 def inbox_unread_count(user: User) -> int:
-    return InboxItem.objects.filter(user=user, read=False).count()
+    return inbox_items(user=user).filter(read=False).count()
 
 
 def inbox_items(*, user: User) -> QuerySet[InboxItem]:

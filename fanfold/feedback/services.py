@@ -9,12 +9,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from fanfold.accounts.models import User
+from fanfold.accounts.models import User, UserRelation
 from fanfold.accounts.selectors import blocked_by_any
 from fanfold.core.pagecache import content_changed
 from fanfold.core.tasks import enqueue_on_commit
 from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_comment
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos, Report
+from fanfold.feedback.selectors import shown_comments
 from fanfold.works.models import Chapter, CommentPolicy, Work, WorkCreator
 
 COMMENT_MAX = 10_000
@@ -41,6 +42,11 @@ def _require_visible(work: Work, by: User | None) -> None:
         raise PermissionDenied("This work is not available.")
 
 
+def _require_chapter_visible(chapter: Chapter | None, by: User | None) -> None:
+    if chapter is not None and not Chapter.objects.visible_to(by).filter(pk=chapter.pk).exists():
+        raise PermissionDenied("This chapter is not available.")
+
+
 def _require_not_blocked(work: Work, by: User | None) -> None:
     if blocked_by_any(by, _creator_ids(work)):
         raise PermissionDenied("The creator of this work has blocked you.")
@@ -49,6 +55,8 @@ def _require_not_blocked(work: Work, by: User | None) -> None:
 def _clean_body(body: str, text_format: str) -> str:
     if text_format not in TextFormat.values:
         raise ValidationError({"text_format": ["Choose HTML, Markdown or plain text."]})
+    if "\x00" in body:
+        raise ValidationError({"body": ["The comment contains a null character."]})
     if len(body) > COMMENT_MAX:
         raise ValidationError(
             {"body": [f"A comment can have at most {COMMENT_MAX:,} characters ({len(body):,})."]}
@@ -60,17 +68,28 @@ def _clean_body(body: str, text_format: str) -> str:
 
 
 def _recount_comments(work: Work) -> None:
-    n = Comment.objects.filter(work=work, status=CommentStatus.PUBLISHED, deleted=False).count()
+    n = shown_comments(work).count()
     Work.objects.filter(pk=work.pk).update(comment_count=n)
     work.comment_count = n
 
 
 def _notify(comment: Comment, creators: list[int]) -> None:
-    """Put a new comment in the inboxes of the work's creators and of the one replied to."""
+    """Put a comment in the inboxes of the work's creators (who approve a waiting one) and,
+    once everyone may see it, of the one replied to; never for those who muted its author."""
     recipients = set(creators)
-    if comment.parent is not None and comment.parent.user_id:
+    if (
+        comment.status == CommentStatus.PUBLISHED
+        and comment.parent is not None
+        and comment.parent.user_id
+    ):
         recipients.add(comment.parent.user_id)
     recipients.discard(comment.user_id)
+    if comment.user_id:
+        recipients -= set(
+            UserRelation.objects.filter(
+                user_id__in=recipients, target_id=comment.user_id, kind=UserRelation.Kind.MUTE
+            ).values_list("user_id", flat=True)
+        )
     InboxItem.objects.bulk_create(
         [InboxItem(user_id=uid, comment=comment) for uid in recipients], ignore_conflicts=True
     )
@@ -101,6 +120,7 @@ def comment_create(
         raise PermissionDenied("Only logged-in users may comment on this work.")
     _require_not_blocked(work, user)
     if parent is not None:
+        _require_chapter_visible(parent.chapter, user)
         if parent.work_id != work.pk:
             raise ValidationError("That reply belongs to another work.")
         if parent.deleted:
@@ -113,6 +133,8 @@ def comment_create(
         chapter = parent.chapter
     elif chapter is not None and chapter.work_id != work.pk:
         raise ValidationError("That chapter belongs to another work.")
+    else:
+        _require_chapter_visible(chapter, user)
     errors: dict[str, list[str]] = {}
     guest_name = guest_name.strip()
     guest_email = guest_email.strip()
@@ -177,20 +199,51 @@ def _require_work_creator(comment: Comment, by: User) -> None:
         raise PermissionDenied("Only the work's creators may do that.")
 
 
+def _notify_replied_to(comment: Comment) -> None:
+    """Now that everyone may see a reply, tell the one it answers (unless they muted its author)."""
+    parent = comment.parent
+    if parent is None or not parent.user_id or parent.user_id == comment.user_id:
+        return
+    if (
+        comment.user_id
+        and UserRelation.objects.filter(
+            user_id=parent.user_id, target_id=comment.user_id, kind=UserRelation.Kind.MUTE
+        ).exists()
+    ):
+        return
+    InboxItem.objects.get_or_create(user_id=parent.user_id, comment=comment)
+    from fanfold.feedback.tasks import comment_email_task
+
+    enqueue_on_commit(comment_email_task, comment.pk)
+
+
 @transaction.atomic
 def comment_update(*, comment: Comment, by: User, body: str, text_format: str) -> Comment:
-    """Edit one's own comment."""
+    """Edit one's own comment (on a moderated work it waits for approval again)."""
     _require_comment_author(comment, by)
     if comment.deleted:
         raise ValidationError("That comment was deleted.")
+    work = comment.work
+    if work.comment_policy == CommentPolicy.NONE:
+        raise PermissionDenied("The creator turned comments off for this work.")
+    _require_not_blocked(work, by)
+    creators = _creator_ids(work)
+    recheck = work.moderate_comments and by.pk not in creators
+    if recheck:
+        comment.status = CommentStatus.PENDING
     comment.body_html = _clean_body(body, text_format)
     comment.body = body
     comment.text_format = text_format
     comment.sanitizer_version = SANITIZER_VERSION
     comment.edited_at = timezone.now()
     comment.save(
-        update_fields=["body", "body_html", "text_format", "sanitizer_version", "edited_at"]
-    )
+        update_fields=[
+            "body", "body_html", "text_format", "sanitizer_version", "edited_at", "status",
+        ]
+    )  # fmt: skip
+    if recheck:
+        _recount_comments(work)
+        _notify(comment, creators)
     content_changed()
     return comment
 
@@ -224,6 +277,7 @@ def comment_approve(*, comment: Comment, by: User) -> Comment:
     if comment.status != CommentStatus.PUBLISHED:
         comment.status = CommentStatus.PUBLISHED
         comment.save(update_fields=["status"])
+        _notify_replied_to(comment)
         _recount_comments(comment.work)
         content_changed()
     return comment

@@ -11,12 +11,20 @@ from django.views.decorators.http import require_POST
 
 from fanfold.core.ratelimit import client_ip, over_rate
 from fanfold.core.rescue import login_required_keeping_post, restored_post
-from fanfold.core.views import paginate, safe_next, too_many_requests
+from fanfold.core.views import paginate, parse_id, safe_next, too_many_requests
 from fanfold.feedback import selectors, services
 from fanfold.feedback.forms import CommentForm, GuestCommentForm, GuestReportForm, ReportForm
 from fanfold.feedback.models import Comment
 from fanfold.works import selectors as work_selectors
 from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
+
+
+def _slow_down(wait: int) -> str:
+    minutes = max(1, round(wait / 60))
+    return (
+        "You have posted a lot in a short time. Your text is kept below; "
+        f"please send it again in {minutes} minute{'s' if minutes != 1 else ''}."
+    )
 
 
 def _show_errors(form: Form, error: ValidationError) -> None:
@@ -39,16 +47,16 @@ def _target(
     data = kept or (request.POST if request.method == "POST" else request.GET)
     chapter_id, parent_id = data.get("chapter", ""), data.get("parent", "")
     if parent_id:
-        if not parent_id.isdigit():
+        if (parent_pk := parse_id(parent_id)) is None:
             raise Http404("No such comment.")
-        parent = selectors.comment_visible_or_404(request.user, int(parent_id))
+        parent = selectors.comment_visible_or_404(request.user, parent_pk)
         if parent.work_id != work.pk:
             raise Http404("No such comment.")
         return parent.chapter, parent
     if chapter_id:
-        if not chapter_id.isdigit():
+        if (chapter_pk := parse_id(chapter_id)) is None:
             raise Http404("No such chapter.")
-        return chapter_visible_or_404(request.user, work, int(chapter_id)), None
+        return chapter_visible_or_404(request.user, work, chapter_pk), None
     return None, None
 
 
@@ -87,7 +95,10 @@ def comment_new(request: HttpRequest, work_id: int) -> HttpResponse:
         messages.success(request, "Your comment was posted.")
         return redirect(_where(work, chapter))
     if wait := over_rate(request, "comment", settings.FANFOLD_COMMENT_RATE):
-        return too_many_requests(request, wait)
+        form.add_error(None, _slow_down(wait))
+        response = _comment_form_page(request, work, chapter, parent, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         comment = services.comment_create(
             work=work,
@@ -224,7 +235,7 @@ def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     """Comments on one's works and replies to one's comments, newest first."""
     if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("item") if i.isdigit()]
+        ids = [n for i in request.POST.getlist("item") if (n := parse_id(i)) is not None]
         if "selected" in request.POST and not ids:
             messages.info(request, "Select the comments to mark as read first.")
             return redirect("inbox")
@@ -243,10 +254,10 @@ def report(request: HttpRequest) -> HttpResponse:
     data = kept or (request.POST if request.method == "POST" else request.GET)
     work_id, comment_id = data.get("work", ""), data.get("comment", "")
     work = comment = None
-    if comment_id.isdigit():
-        comment = selectors.comment_visible_or_404(request.user, int(comment_id))
-    elif work_id.isdigit():
-        work = work_visible_or_404(request.user, int(work_id))
+    if (comment_pk := parse_id(comment_id)) is not None:
+        comment = selectors.comment_visible_or_404(request.user, comment_pk)
+    elif (work_pk := parse_id(work_id)) is not None:
+        work = work_visible_or_404(request.user, work_pk)
     else:
         raise Http404("Nothing to report.")
     is_user = request.user.is_authenticated
@@ -261,7 +272,12 @@ def report(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Thank you. The admins will look at your report.")
             return redirect(context["work"])
         if wait := over_rate(request, "report", settings.FANFOLD_REPORT_RATE):
-            return too_many_requests(request, wait)
+            form.add_error(None, _slow_down(wait))
+            response = render(
+                request, "feedback/report_form.html", {**context, "form": form}, status=429
+            )
+            response["Retry-After"] = str(wait)
+            return response
         try:
             services.report_file(
                 by=request.user,

@@ -50,7 +50,8 @@ def work_visibility_q(user, prefix: str = "") -> Q:
     published = Q(**{f"{prefix}status": Status.PUBLISHED})
     if user is None or not user.is_authenticated:
         return published & Q(**{f"{prefix}restricted": False})
-    return (published | _is_creator_q(user, f"{prefix}pk")) & ~_by_muted_q(user, f"{prefix}pk")
+    # Muting hides other people's works, never one's own (a muted co-creator included).
+    return (published & ~_by_muted_q(user, f"{prefix}pk")) | _is_creator_q(user, f"{prefix}pk")
 
 
 def _by_muted_q(user, work_ref: str) -> Q:

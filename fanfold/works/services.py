@@ -190,6 +190,18 @@ def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
     chapter.word_count = word_count(chapter.body_html)
 
 
+# Kept by the feedback, bookmark and hit services with their own atomic updates; an edit
+# that saved the work whole would write back the figures it loaded and lose those updates.
+COUNTERS = {"hit_count", "kudos_count", "comment_count", "bookmark_count"}
+_WORK_FIELDS = [
+    f.name for f in Work._meta.concrete_fields if not f.primary_key and f.name not in COUNTERS
+]
+
+
+def _save_work(work: Work) -> None:
+    work.save(update_fields=_WORK_FIELDS)
+
+
 def _refresh_counts(work: Work) -> None:
     posted = work.chapters.filter(status=Status.PUBLISHED)
     totals = posted.aggregate(words=Sum("word_count"), n=Count("pk"), last=Max("published_at"))
@@ -200,6 +212,11 @@ def _refresh_counts(work: Work) -> None:
         work.updated_at = totals["last"] or work.published_at
     if work.complete and work.posted_chapter_count:
         work.expected_chapters = work.posted_chapter_count
+    # Comments on a chapter count once the chapter is posted, and go with it.
+    from fanfold.feedback.selectors import shown_comments
+
+    work.comment_count = shown_comments(work).count()
+    Work.objects.filter(pk=work.pk).update(comment_count=work.comment_count)
 
 
 def _renumber(work: Work) -> None:
@@ -227,7 +244,7 @@ def work_create(*, by: User, data: WorkInput, chapter: ChapterInput, publish: bo
     _apply_chapter_fields(first, chapter)
     first.save()
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
     return work
 
@@ -240,7 +257,7 @@ def work_update(*, work: Work, by: User, data: WorkInput) -> Work:
     _apply_work_fields(work, data)
     _set_tags(work, data)
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
     return work
 
@@ -256,7 +273,7 @@ def work_publish(*, work: Work, by: User) -> Work:
     work.published_at = work.updated_at = now
     work.chapters.filter(status=Status.DRAFT).update(status=Status.PUBLISHED, published_at=now)
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
     return work
 
@@ -269,7 +286,7 @@ def work_set_complete(*, work: Work, by: User, complete: bool) -> Work:
     if not complete and work.expected_chapters == work.posted_chapter_count:
         work.expected_chapters = None
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
     return work
 
@@ -278,7 +295,7 @@ def work_set_complete(*, work: Work, by: User, complete: bool) -> Work:
 def work_refresh(*, work: Work) -> Work:
     """Recompute a work's counts and dates after an edit made outside these services (admin)."""
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
     return work
 
@@ -306,7 +323,7 @@ def chapter_create(*, work: Work, by: User, data: ChapterInput, publish: bool) -
         chapter.published_at = work.updated_at = timezone.now()
     chapter.save()
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
     return chapter
 
@@ -319,7 +336,7 @@ def chapter_update(*, chapter: Chapter, by: User, data: ChapterInput) -> Chapter
     _apply_chapter_fields(chapter, data)
     chapter.save()
     _refresh_counts(chapter.work)
-    chapter.work.save()
+    _save_work(chapter.work)
     content_changed()
     return chapter
 
@@ -340,7 +357,7 @@ def chapter_publish(*, chapter: Chapter, by: User) -> Chapter:
         work.published_at = now
     work.updated_at = now
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
     return chapter
 
@@ -364,7 +381,7 @@ def chapter_delete(*, chapter: Chapter, by: User) -> None:
     chapter.delete()
     _renumber(work)
     _refresh_counts(work)
-    work.save()
+    _save_work(work)
     content_changed()
 
 

@@ -161,7 +161,9 @@ def test_comment_rate_limit_says_when_to_retry(client, published_work, other, se
         assert client.post(url, {"body": f"c{i}", "text_format": "markdown"}).status_code == 302
     response = client.post(url, {"body": "one too many", "text_format": "markdown"})
     assert response.status_code == 429
-    assert int(response["Retry-After"]) > 0 and "minute" in response.content.decode()
+    html = response.content.decode()
+    assert int(response["Retry-After"]) > 0 and "minute" in html
+    assert "one too many" in html  # what was typed is still in the form
     assert Comment.objects.count() == 2
 
 

@@ -469,7 +469,7 @@ _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 
 def _number(value: str) -> int | None:
     value = value.strip().lower()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():
         return int(value)
     if value in _WORD_NUMBERS:
         return _WORD_NUMBERS.index(value) + 1
