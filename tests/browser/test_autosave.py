@@ -19,7 +19,9 @@ OFFLINE = "Offline: your text is kept in this browser"
 
 @pytest.fixture
 def writer(db):
-    return UserFactory(username="writer")
+    # A fresh name per test: a get-or-create on a fixed name could pick up a row that
+    # outlived the previous test, with that test's autosaved draft.
+    return UserFactory()
 
 
 @pytest.fixture
