@@ -9,8 +9,7 @@ from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from fanfold.accounts.models import User
-from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_auth
+from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_auth, token_user
 from fanfold.api.schemas import (
     ChapterIn,
     ChapterOut,
@@ -198,7 +197,7 @@ def create_work(request: HttpRequest, payload: WorkIn):
     """Post a new work with its first chapter (publish=false keeps it a draft)."""
     data = WorkInput(**payload.dict(exclude={"chapter", "publish"}))
     work = services.work_create(
-        by=_author(request),
+        by=token_user(request),
         data=data,
         chapter=_chapter_input(payload.chapter),
         publish=payload.publish,
@@ -216,14 +215,6 @@ def _given(payload: Schema) -> dict:
     }
 
 
-def _author(request: HttpRequest) -> User:
-    """The token's user on endpoints that require a token."""
-    user = request.auth  # type: ignore[attr-defined]
-    if not isinstance(user, User):
-        raise AuthenticationError(401, "This needs a personal API token.")
-    return user
-
-
 def _own_work(request: HttpRequest, work_id: int) -> Work:
     work = work_visible_or_404(request.user, work_id)
     if not selectors.is_creator(request.user, work):
@@ -239,10 +230,12 @@ def update_work(request: HttpRequest, work_id: int, payload: WorkPatch):
     publish = changes.pop("publish", None)
     if changes:
         services.work_update(
-            work=work, by=_author(request), data=replace(selectors.work_input_of(work), **changes)
+            work=work,
+            by=token_user(request),
+            data=replace(selectors.work_input_of(work), **changes),
         )
     if publish:
-        services.work_publish(work=work, by=_author(request))
+        services.work_publish(work=work, by=token_user(request))
     return _work_detail(request, work)
 
 
@@ -255,7 +248,7 @@ def create_chapter(request: HttpRequest, work_id: int, payload: ChapterIn):
     """Add a chapter to one of your works."""
     work = _own_work(request, work_id)
     chapter = services.chapter_create(
-        work=work, by=_author(request), data=_chapter_input(payload), publish=payload.publish
+        work=work, by=token_user(request), data=_chapter_input(payload), publish=payload.publish
     )
     return Status(201, _chapter_summary(request, chapter))
 
@@ -273,9 +266,9 @@ def update_chapter(request: HttpRequest, work_id: int, chapter_id: int, payload:
     publish = changes.pop("publish", None)
     if changes:
         data = replace(selectors.chapter_input_of(chapter), **changes)
-        services.chapter_update(chapter=chapter, by=_author(request), data=data)
+        services.chapter_update(chapter=chapter, by=token_user(request), data=data)
     if publish:
-        services.chapter_publish(chapter=chapter, by=_author(request))
+        services.chapter_publish(chapter=chapter, by=token_user(request))
     return _chapter_summary(request, chapter)
 
 

@@ -5,6 +5,7 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
+from fanfold.accounts.models import User
 from fanfold.accounts.selectors import user_for_api_key
 from fanfold.api.schemas import Error
 
@@ -34,3 +35,11 @@ read_auth = [token_auth, anonymous]
 AUTH_ERRORS = {401: Error}
 READ_ERRORS = {401: Error, 404: Error, 422: Error}
 WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 404: Error, 422: Error}
+
+
+def token_user(request: HttpRequest) -> User:
+    """The token's user on endpoints that require a token."""
+    user = request.auth  # type: ignore[attr-defined]
+    if not isinstance(user, User):
+        raise AuthenticationError(401, "This needs a personal API token.")
+    return user

@@ -8,11 +8,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
-from ninja.errors import AuthenticationError
 from pydantic import Field
 
 from fanfold.accounts.models import User
-from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth
+from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_user
 from fanfold.api.schemas import CreatorOut, Error
 from fanfold.bookmarks import selectors, services
 from fanfold.bookmarks.models import Bookmark
@@ -72,14 +71,6 @@ class BookmarkListParams(Schema):
     rec: bool = Field(False, description="Only recommendations")
 
 
-def _me(request: HttpRequest) -> User:
-    """The token's user on endpoints that require a token."""
-    user = request.auth  # type: ignore[attr-defined]
-    if not isinstance(user, User):
-        raise AuthenticationError(401, "This needs a personal API token.")
-    return user
-
-
 def _out(request: HttpRequest, b: Bookmark) -> dict:
     own = request.user.is_authenticated and request.user.pk == b.user_id
     return {
@@ -127,7 +118,7 @@ def _fresh(request: HttpRequest, pk: int) -> dict:
 @router.get("/bookmarks", response={200: BookmarkPageOut, **READ_ERRORS})
 def list_my_bookmarks(request: HttpRequest, params: Query[BookmarkListParams]):
     """Your own bookmarks, private ones included, newest first."""
-    me = _me(request)
+    me = token_user(request)
     return _page(request, selectors.bookmarks_of_user(viewer=me, owner=me), params)
 
 
@@ -155,7 +146,7 @@ def list_work_bookmarks(request: HttpRequest, work_id: int, params: Query[Bookma
 )
 def bookmark_work(request: HttpRequest, work_id: int, payload: BookmarkIn):
     """Bookmark a work (201), or replace your existing bookmark of it (200)."""
-    me = _me(request)
+    me = token_user(request)
     work = work_visible_or_404(me, work_id)
     _check_rate(me)
     bookmark, created = services.bookmark_save(
@@ -173,7 +164,7 @@ def get_bookmark(request: HttpRequest, bookmark_id: int):
 @router.patch("/bookmarks/{bookmark_id}", response={200: BookmarkOut, **LIMITED_WRITE_ERRORS})
 def update_bookmark(request: HttpRequest, bookmark_id: int, payload: BookmarkPatch):
     """Change some fields of one of your bookmarks; null or absent leaves a field as it is."""
-    me = _me(request)
+    me = token_user(request)
     bookmark = selectors.bookmark_visible_or_404(me, bookmark_id)
     _check_rate(me)
     changes = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
@@ -185,7 +176,7 @@ def update_bookmark(request: HttpRequest, bookmark_id: int, payload: BookmarkPat
 @router.delete("/bookmarks/{bookmark_id}", response={204: None, **WRITE_ERRORS})
 def delete_bookmark(request: HttpRequest, bookmark_id: int):
     """Delete one of your bookmarks."""
-    me = _me(request)
+    me = token_user(request)
     bookmark = selectors.bookmark_visible_or_404(me, bookmark_id)
     services.bookmark_delete(bookmark=bookmark, by=me)
     return Status(204, None)

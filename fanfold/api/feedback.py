@@ -3,12 +3,10 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
-from fanfold.accounts.models import User
-from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth
+from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_user
 from fanfold.api.schemas import Error
 from fanfold.core.ratelimit import RateLimited, client_ip, over_rate
 from fanfold.core.text import TextFormat
@@ -76,14 +74,6 @@ def _comment_out(c: Comment) -> dict:
     }
 
 
-def _me(request: HttpRequest) -> User:
-    """The token's user (write endpoints always run behind token auth)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied("Log in with an API token.")
-    return user
-
-
 @router.get(
     "/works/{work_id}/comments", response={200: list[CommentOut], **READ_ERRORS}, auth=read_auth
 )
@@ -120,7 +110,7 @@ def create_comment(request: HttpRequest, work_id: int, payload: CommentIn):
         work=work,
         chapter=chapter,
         parent=parent,
-        by=_me(request),
+        by=token_user(request),
         body=payload.body,
         text_format=payload.text_format,
         ip=client_ip(request),
@@ -133,7 +123,7 @@ def update_comment(request: HttpRequest, comment_id: int, payload: CommentPatch)
     """Edit your own comment."""
     comment = selectors.comment_visible_or_404(request.user, comment_id)
     services.comment_update(
-        comment=comment, by=_me(request), body=payload.body, text_format=payload.text_format
+        comment=comment, by=token_user(request), body=payload.body, text_format=payload.text_format
     )
     return _comment_out(comment)
 
@@ -142,7 +132,7 @@ def update_comment(request: HttpRequest, comment_id: int, payload: CommentPatch)
 def delete_comment(request: HttpRequest, comment_id: int):
     """Delete your comment, or any comment on your work."""
     services.comment_delete(
-        comment=selectors.comment_visible_or_404(request.user, comment_id), by=_me(request)
+        comment=selectors.comment_visible_or_404(request.user, comment_id), by=token_user(request)
     )
     return Status(204, None)
 
@@ -166,6 +156,6 @@ def leave_kudos(request: HttpRequest, work_id: int):
     if wait := over_rate(request, "kudos", settings.FANFOLD_KUDOS_RATE):
         raise RateLimited(wait)
     work = work_visible_or_404(request.user, work_id)
-    services.kudos_leave(work=work, by=_me(request), ip=client_ip(request))
+    services.kudos_leave(work=work, by=token_user(request), ip=client_ip(request))
     work.refresh_from_db(fields=["kudos_count"])
     return Status(201, list_kudos(request, work_id))

@@ -17,14 +17,15 @@ THREAD_DEPTH_CAP = 5
 KUDOS_NAMES_SHOWN = 100
 
 
+# The comments everyone may see: approved, not deleted, on the whole work or a posted chapter.
+SHOWN_COMMENTS = (Q(chapter__isnull=True) | Q(chapter__status=Status.PUBLISHED)) & Q(
+    status=CommentStatus.PUBLISHED, deleted=False
+)
+
+
 def shown_comments(work: Work) -> QuerySet[Comment]:
-    """The comments everyone may see on a work: approved, not deleted, on posted chapters."""
-    return Comment.objects.filter(
-        Q(chapter__isnull=True) | Q(chapter__status=Status.PUBLISHED),
-        work=work,
-        status=CommentStatus.PUBLISHED,
-        deleted=False,
-    )
+    """The comments everyone may see on a work."""
+    return Comment.objects.filter(SHOWN_COMMENTS, work=work)
 
 
 def _comments_seen_by(viewer, work: Work, is_creator: bool) -> QuerySet[Comment]:

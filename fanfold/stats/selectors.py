@@ -6,14 +6,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.apps import apps
 from django.db import models
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear, TruncDate
 from django.utils import timezone
 
 from fanfold.accounts.models import User
-from fanfold.feedback.models import Comment, CommentStatus, Kudos
+from fanfold.bookmarks.models import Bookmark
+from fanfold.feedback.models import Comment, Kudos
+from fanfold.feedback.selectors import SHOWN_COMMENTS
 from fanfold.stats.models import ChapterDay, ChapterReaders, WorkDay, WorkReaders
 from fanfold.tags.models import Tag, TagType
 from fanfold.works.models import Chapter, Status, Work
@@ -93,31 +94,16 @@ class UserStats:
     years: list[YearRow]
 
 
-def _bookmark_model() -> type[models.Model] | None:
-    try:
-        return apps.get_model("bookmarks", "Bookmark")
-    except LookupError:
-        return None
-
-
-def _public_bookmarks(**filters: Any) -> models.QuerySet | None:
+def _public_bookmarks(**filters: Any) -> models.QuerySet[Bookmark]:
     """Bookmarks readers chose to show (private ones are only counted in the totals)."""
-    model = _bookmark_model()
-    if model is None:
-        return None
-    qs = model._default_manager.filter(**filters)
-    if any(f.name == "private" for f in model._meta.get_fields()):
-        qs = qs.filter(private=False)
-    return qs
+    return Bookmark.objects.filter(private=False, **filters)
 
 
 def _published_comments(**filters: Any) -> models.QuerySet[Comment]:
-    return Comment.objects.filter(status=CommentStatus.PUBLISHED, deleted=False, **filters)
+    return Comment.objects.filter(SHOWN_COMMENTS, **filters)
 
 
-def _per_day(qs: models.QuerySet | None, since: date | None = None) -> dict[date, int]:
-    if qs is None:
-        return {}
+def _per_day(qs: models.QuerySet, since: date | None = None) -> dict[date, int]:
     if since is not None:
         qs = qs.filter(
             created_at__gte=timezone.make_aware(datetime.combine(since, datetime.min.time()))
@@ -318,14 +304,12 @@ def user_stats(*, user: User) -> UserStats:
         .values_list("year", "n")
     ):
         year(y).hits = n or 0
-    per_year: list[tuple[str, models.QuerySet | None]] = [
+    per_year: list[tuple[str, models.QuerySet]] = [
         ("kudos", Kudos.objects.filter(work_id__in=ids)),
         ("comments", _published_comments(work_id__in=ids)),
         ("bookmarks", _public_bookmarks(work_id__in=ids)),
     ]
     for name, qs in per_year:
-        if qs is None:
-            continue
         for y, n in (
             qs.annotate(year=ExtractYear("created_at"))
             .values("year")
