@@ -1,6 +1,5 @@
 """The open JSON API at /api/v1: the same services and visibility as the HTML pages."""
 
-import math
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +9,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_auth, token_user
+from fanfold.api.paging import api_page
 from fanfold.api.schemas import (
     ChapterIn,
     ChapterOut,
@@ -146,18 +146,12 @@ class PageParams(Schema):
 @api.get("/works", response={200: WorkPageOut, **READ_ERRORS}, auth=read_auth, tags=["works"])
 def list_works(request: HttpRequest, params: Query[PageParams]):
     """List the works you may see, newest update first."""
-    per_page = min(max(params.per_page, 1), 100)
-    qs = selectors.works_recent(viewer=request.user)
-    count = qs.count()
-    pages = max(1, math.ceil(count / per_page))
-    page = min(max(params.page, 1), pages)
-    items = qs[(page - 1) * per_page : page * per_page]
-    return {
-        "items": [_work_out(request, w) for w in items],
-        "count": count,
-        "page": page,
-        "pages": pages,
-    }
+    return api_page(
+        selectors.works_recent(viewer=request.user),
+        page=params.page,
+        per_page=params.per_page,
+        out=lambda w: _work_out(request, w),
+    )
 
 
 @api.get(

@@ -1,6 +1,5 @@
 """bookmarks endpoints of /api/v1: the same services, selectors and visibility as the pages."""
 
-import math
 from dataclasses import replace
 from datetime import datetime
 
@@ -12,6 +11,7 @@ from pydantic import Field
 
 from fanfold.accounts.models import User
 from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_user
+from fanfold.api.paging import api_page
 from fanfold.api.schemas import CreatorOut, Error
 from fanfold.bookmarks import selectors, services
 from fanfold.bookmarks.models import Bookmark
@@ -93,17 +93,7 @@ def _out(request: HttpRequest, b: Bookmark) -> dict:
 def _page(request: HttpRequest, qs: QuerySet[Bookmark], params: BookmarkListParams) -> dict:
     if params.rec:
         qs = qs.filter(rec=True)
-    per_page = min(max(params.per_page, 1), 100)
-    count = qs.count()
-    pages = max(1, math.ceil(count / per_page))
-    page = min(max(params.page, 1), pages)
-    items = qs[(page - 1) * per_page : page * per_page]
-    return {
-        "items": [_out(request, b) for b in items],
-        "count": count,
-        "page": page,
-        "pages": pages,
-    }
+    return api_page(qs, page=params.page, per_page=params.per_page, out=lambda b: _out(request, b))
 
 
 def _check_rate(user: User) -> None:
