@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A write that waited too long for SQLite's lock gets a 503 with Retry-After, not a 500.
+    "fanfold.core.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside the page cache, so that pages served from the cache count as hits too.
     "fanfold.stats.hits.HitCounterMiddleware",
@@ -78,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Paths and query strings no database could look up get a clear 404 or 400.
+    "fanfold.core.middleware.UnstorableTextMiddleware",
 ]
 
 ROOT_URLCONF = "fanfold.urls"
@@ -108,6 +112,11 @@ TEMPLATES = [
     }
 ]
 
+# How long (ms) a web request waits for SQLite's write lock before it gives up with a 503
+# page saying to retry in a few seconds (fanfold.core.middleware); the background worker
+# (`manage.py run_worker`) waits longer.
+SQLITE_BUSY_MS = int(env("FANFOLD_SQLITE_BUSY_MS", "4000"))
+
 if database_url := env("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(database_url, conn_max_age=600)}
 else:
@@ -120,8 +129,9 @@ else:
             "OPTIONS": {
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                    f"PRAGMA busy_timeout={SQLITE_BUSY_MS}; PRAGMA foreign_keys=ON;"
                 ),
+                "timeout": SQLITE_BUSY_MS / 1000,
                 "transaction_mode": "IMMEDIATE",
             },
         }

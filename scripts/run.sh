@@ -7,8 +7,10 @@ $PY manage.py migrate --noinput -v0
 $PY manage.py collectstatic --noinput -v0
 $PY manage.py load_demo --if-empty
 $PY manage.py load_fandom_tags
-$PY manage.py db_worker --interval 1 &
+# The worker runs under a supervisor that restarts it when it dies (with back-off) and
+# queues again the jobs it left running; SIGTERM/SIGINT stop both.
+$PY manage.py run_worker --interval 1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null' EXIT INT TERM
+trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null || true' EXIT INT TERM
 echo "Fanfold is at http://${HOST:-127.0.0.1}:${PORT:-8000}/ (demo logins are in README.md; Ctrl-C stops it)"
 scripts/serve.sh

@@ -4,9 +4,10 @@ from django.core.validators import URLValidator
 
 from fanfold.accounts.models import User
 from fanfold.accounts.services import MAX_LINKS, TEXT_SIZES, THEMES
+from fanfold.core.forms import CleanTextForm
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(CleanTextForm, UserCreationForm):
     email = forms.EmailField(required=True, help_text="We send a link to confirm it.")
     # Bots fill every field; people never see this one.
     website = forms.CharField(
@@ -26,7 +27,7 @@ class SignupForm(UserCreationForm):
         return email
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(CleanTextForm, forms.Form):
     display_name = forms.CharField(required=False, max_length=100)
     email = forms.EmailField(required=False)
     bio = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
@@ -51,7 +52,7 @@ class ProfileForm(forms.Form):
         return links
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(CleanTextForm, forms.Form):
     view_adult = forms.BooleanField(
         required=False, label="Show Mature, Explicit and Not Rated works without a notice"
     )
@@ -62,5 +63,5 @@ class PreferencesForm(forms.Form):
     )
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(CleanTextForm, forms.Form):
     name = forms.CharField(max_length=100, help_text="What will use it, e.g. “my e-reader sync”.")

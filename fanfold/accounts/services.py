@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fanfold.accounts.models import ApiToken, User, UserRelation, hash_token
 from fanfold.core.pagecache import content_changed
+from fanfold.core.permissions import moderates
 from fanfold.core.tasks import enqueue_on_commit
 
 VERIFY_SALT = "fanfold.email-verify"
@@ -159,3 +160,43 @@ def user_block_set(*, user: User, target: User, blocked: bool) -> None:
 def user_mute_set(*, user: User, target: User, muted: bool) -> None:
     """Mute (or unmute) a user: their works and comments disappear for the muter."""
     _relation_set(user=user, target=target, kind=UserRelation.Kind.MUTE, on=muted)
+
+
+@transaction.atomic
+def user_set_active(*, user: User, by: User, active: bool) -> User:
+    """Deactivate an account (no logging in; its profile and bookmark pages go) or reactivate
+    it; staff only."""
+    if not moderates(by, "accounts.change_user"):
+        raise PermissionDenied("Only staff may deactivate accounts.")
+    if not active and user.pk == by.pk:
+        raise ValidationError("You can’t deactivate your own account here.")
+    if user.is_active != active:
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        content_changed()
+    return user
+
+
+@transaction.atomic
+def user_delete(*, user: User, by: User) -> None:
+    """Delete an account (staff only). What goes with it (kudos, bookmarks, creator credits)
+    leaves the counts of other people's works right; their comments stay, as a guest's."""
+    if not moderates(by, "accounts.delete_user"):
+        raise PermissionDenied("Only staff may delete accounts.")
+    from fanfold.bookmarks.models import Bookmark
+    from fanfold.feedback.models import Kudos
+    from fanfold.works.models import Work
+
+    kudos_works = set(Kudos.objects.filter(user=user).values_list("work_id", flat=True))
+    bookmarked = set(
+        Bookmark.objects.filter(user=user, private=False).values_list("work_id", flat=True)
+    )
+    list(Work.objects.select_for_update().filter(pk__in=kudos_works | bookmarked).values("pk"))
+    user.delete()
+    for work_id in kudos_works:
+        n = Kudos.objects.filter(work_id=work_id).count()
+        Work.objects.filter(pk=work_id).update(kudos_count=n)
+    for work_id in bookmarked:
+        n = Bookmark.objects.filter(work_id=work_id, private=False).count()
+        Work.objects.filter(pk=work_id).update(bookmark_count=n)
+    content_changed()

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from fanfold.accounts import views
+from fanfold.core.rescue import login_required_keeping_post
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
@@ -9,8 +10,11 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/form_page.html", extra_context={"title": "Change your password"}
+        login_required_keeping_post(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/form_page.html",
+                extra_context={"title": "Change your password"},
+            )
         ),
         name="password_change",
     ),

@@ -16,6 +16,7 @@ from fanfold.api.schemas import (
     ChapterPatch,
     ChapterSummaryOut,
     CreatorOut,
+    TextIn,
     WorkDetailOut,
     WorkIn,
     WorkPageOut,
@@ -138,7 +139,7 @@ def _work_detail(request: HttpRequest, work: Work) -> dict:
     }
 
 
-class PageParams(Schema):
+class PageParams(TextIn):
     page: int = 1
     per_page: int = 20
 

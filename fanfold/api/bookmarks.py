@@ -12,7 +12,7 @@ from pydantic import Field
 from fanfold.accounts.models import User
 from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_user
 from fanfold.api.paging import api_page
-from fanfold.api.schemas import CreatorOut, Error
+from fanfold.api.schemas import CreatorOut, Error, TextIn
 from fanfold.bookmarks import selectors, services
 from fanfold.bookmarks.models import Bookmark
 from fanfold.bookmarks.services import BookmarkInput
@@ -26,7 +26,7 @@ router = Router(tags=["bookmarks"])
 LIMITED_WRITE_ERRORS = {**WRITE_ERRORS, 429: Error}
 
 
-class BookmarkIn(Schema):
+class BookmarkIn(TextIn):
     note: str = ""
     text_format: TextFormat = TextFormat.MARKDOWN
     tags: list[str] = Field([], description="The bookmarker's own tags for this bookmark")
@@ -34,7 +34,7 @@ class BookmarkIn(Schema):
     rec: bool = Field(False, description="Recommend the work")
 
 
-class BookmarkPatch(Schema):
+class BookmarkPatch(TextIn):
     note: str | None = None
     text_format: TextFormat | None = None
     tags: list[str] | None = None
@@ -65,7 +65,7 @@ class BookmarkPageOut(Schema):
     pages: int
 
 
-class BookmarkListParams(Schema):
+class BookmarkListParams(TextIn):
     page: int = 1
     per_page: int = 20
     rec: bool = Field(False, description="Only recommendations")

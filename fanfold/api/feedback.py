@@ -7,7 +7,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_user
-from fanfold.api.schemas import Error
+from fanfold.api.schemas import Error, TextIn
 from fanfold.core.ratelimit import RateLimited, client_ip, over_rate
 from fanfold.core.text import TextFormat
 from fanfold.feedback import selectors, services
@@ -36,14 +36,14 @@ class CommentOut(Schema):
     edited_at: datetime | None
 
 
-class CommentIn(Schema):
+class CommentIn(TextIn):
     body: str
     text_format: TextFormat = TextFormat.MARKDOWN
     chapter_id: int | None = None
     parent_id: int | None = None
 
 
-class CommentPatch(Schema):
+class CommentPatch(TextIn):
     body: str
     text_format: TextFormat = TextFormat.MARKDOWN
 

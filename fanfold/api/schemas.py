@@ -1,10 +1,35 @@
 from datetime import datetime
+from typing import Any
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 
-from fanfold.core.text import TextFormat
+from fanfold.core.text import TextFormat, text_problem
 from fanfold.works.models import CommentPolicy, Rating
+
+
+def _texts(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+class TextIn(Schema):
+    """The base of everything the API reads: text that can't be stored gets a clear 422.
+
+    NUL, halves of surrogate pairs and non-characters are refused by the same rule as in
+    every form (`fanfold.core.text.text_problem`), field by field.
+    """
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any, info: ValidationInfo) -> Any:
+        for text in _texts(value):
+            if problem := text_problem(text):
+                raise ValueError(f"The {info.field_name} {problem}")
+        return value
 
 
 class Error(Schema):
@@ -77,7 +102,7 @@ class ChapterOut(ChapterSummaryOut):
     body_html: str
 
 
-class ChapterIn(Schema):
+class ChapterIn(TextIn):
     body: str
     title: str = ""
     summary: str = ""
@@ -87,7 +112,7 @@ class ChapterIn(Schema):
     publish: bool = True
 
 
-class ChapterPatch(Schema):
+class ChapterPatch(TextIn):
     body: str | None = None
     title: str | None = None
     summary: str | None = None
@@ -97,7 +122,7 @@ class ChapterPatch(Schema):
     publish: bool | None = Field(None, description="true posts a draft chapter")
 
 
-class WorkFields(Schema):
+class WorkFields(TextIn):
     rating: Rating = Rating.NOT_RATED
     warnings: list[str] = []
     categories: list[str] = []
@@ -123,7 +148,7 @@ class WorkIn(WorkFields):
     publish: bool = True
 
 
-class WorkPatch(Schema):
+class WorkPatch(TextIn):
     title: str | None = None
     rating: Rating | None = None
     warnings: list[str] | None = None

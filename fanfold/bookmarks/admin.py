@@ -2,10 +2,11 @@ from django.contrib import admin
 
 from fanfold.bookmarks.models import Bookmark
 from fanfold.bookmarks.services import bookmark_delete
+from fanfold.core.admin import ServiceDeleteAdmin
 
 
 @admin.register(Bookmark)
-class BookmarkAdmin(admin.ModelAdmin):
+class BookmarkAdmin(ServiceDeleteAdmin):
     """Bookmarks are the readers' own: staff may look at and remove them (e.g. spam), not edit."""
 
     list_display = ("work", "user", "private", "rec", "created_at")
@@ -20,10 +21,6 @@ class BookmarkAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    def delete_model(self, request, obj):
+    def delete_with_service(self, request, obj):
         # Through the service, so the work's public bookmark count stays right.
         bookmark_delete(bookmark=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        for bookmark in queryset:
-            bookmark_delete(bookmark=bookmark, by=request.user)

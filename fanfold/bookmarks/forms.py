@@ -5,11 +5,12 @@ from django import forms
 from fanfold.bookmarks.models import Bookmark
 from fanfold.bookmarks.selectors import bookmark_input_of
 from fanfold.bookmarks.services import NOTE_MAX, BookmarkInput
+from fanfold.core.forms import CleanTextForm
 from fanfold.core.text import TextFormat
 from fanfold.works.forms import TagListField
 
 
-class BookmarkForm(forms.Form):
+class BookmarkForm(CleanTextForm, forms.Form):
     """A bookmark's note, tags and flags; limits are checked by the services."""
 
     note = forms.CharField(

@@ -48,6 +48,14 @@ def _shown_to(viewer) -> Q:
     return Q(private=False)
 
 
+def tag_in_bookmarks_seen_by(*, viewer, tag: Tag) -> bool:
+    """Whether a bookmark this viewer may see (public, or their own) of a work they may see
+    carries the tag."""
+    return Bookmark.objects.filter(
+        _shown_to(viewer), tags=tag, work__in=_visible_work_ids(viewer)
+    ).exists()
+
+
 def _owner_q(viewer, owner: User) -> Q:
     own = viewer is not None and viewer.is_authenticated and viewer.pk == owner.pk
     return Q(user=owner) if own else Q(user=owner, private=False)

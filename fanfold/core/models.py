@@ -17,3 +17,15 @@ class PendingSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.created_at:%Y-%m-%d %H:%M})"
+
+
+class RateBucket(models.Model):
+    """One rate limit's token bucket (scope and reader), written only by core.ratelimit."""
+
+    bucket = models.CharField(max_length=200, primary_key=True)
+    tokens = models.FloatField()
+    stamp = models.FloatField(db_index=True, help_text="Unix time of the last attempt")
+    allowed = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.bucket

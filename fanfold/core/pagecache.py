@@ -11,6 +11,7 @@ A cached page keeps the marks that middleware outside the cache reads from the r
 from the cache carries them as if the view had just rendered it.
 """
 
+import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -81,7 +82,10 @@ class AnonymousPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or any(c in cookies for c in BYPASS_COOKIES):
             return self.get_response(request)
         variant = "|".join(cookies.get(c, "") for c in VARIANT_COOKIES)
-        key = f"page:{content_generation()}:{variant}:{request.get_full_path()}"
+        path = request.get_full_path()
+        if len(path) > 200:  # any query string makes a key: keep keys short for every backend
+            path = hashlib.blake2b(path.encode(errors="surrogatepass"), digest_size=20).hexdigest()
+        key = f"page:{content_generation()}:{variant}:{path}"
         hit = cache.get(key)
         if hit is not None:
             body, headers, *rest = hit

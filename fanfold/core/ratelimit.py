@@ -1,10 +1,14 @@
-"""A small fixed-window rate limiter on the cache, for what strangers can post."""
+"""Rate limits on what strangers can post, shared by every worker and server."""
 
+import math
+import random
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.db import connection
 from django.http import HttpRequest
+
+from fanfold.core.shared import redis_client, redis_url
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -22,22 +26,72 @@ def client_ip(request: HttpRequest) -> str:
     return hops[0] if hops else remote
 
 
+# A token bucket per scope and identity: `limit` tokens at most, refilled at limit/window per
+# second; each attempt takes one. A burst drains it, so a burst across any boundary gets
+# `limit` through, never twice that. The bucket lives where every worker and server sees it:
+# one row per bucket in the database (one atomic statement), or a hash in Redis when the
+# archive is configured with Redis. Never in one process's memory.
+_BUCKET_SQL = """
+INSERT INTO core_ratebucket (bucket, tokens, stamp, allowed) VALUES (%s, %s, %s, %s)
+ON CONFLICT (bucket) DO UPDATE SET
+    tokens = CASE WHEN {level} >= 1 THEN {level} - 1 ELSE {level} END,
+    allowed = ({level} >= 1),
+    stamp = excluded.stamp
+RETURNING tokens, allowed
+"""
+_LEVEL = (
+    "(CASE WHEN core_ratebucket.tokens + {elapsed} * {rate} > {cap} THEN {cap}"
+    " ELSE core_ratebucket.tokens + {elapsed} * {rate} END)"
+)
+_ELAPSED = (
+    "(CASE WHEN excluded.stamp > core_ratebucket.stamp"
+    " THEN excluded.stamp - core_ratebucket.stamp ELSE 0 END)"
+)
+_REDIS_BUCKET = """
+local cap, rate, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local saved = redis.call('HMGET', KEYS[1], 'tokens', 'stamp')
+local tokens = tonumber(saved[1]) or cap
+local stamp = tonumber(saved[2]) or now
+local level = math.min(cap, tokens + math.max(0, now - stamp) * rate)
+local allowed = 0
+if level >= 1 then
+    level = level - 1
+    allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(level), 'stamp', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(cap / rate) + 1)
+return {allowed, tostring(level)}
+"""
+# Full buckets are forgotten after this long (any window up to it refills completely first).
+_FORGET_SECONDS = 7 * 86400
+
+
+def _take_from_database(key: str, cap: float, rate: float, now: float) -> tuple[bool, float]:
+    level = _LEVEL.format(elapsed=_ELAPSED, rate=repr(rate), cap=repr(cap))
+    with connection.cursor() as cursor:
+        cursor.execute(_BUCKET_SQL.format(level=level), [key, cap - 1, now, True])
+        tokens, allowed = cursor.fetchone()
+        if random.random() < 0.001:
+            cursor.execute("DELETE FROM core_ratebucket WHERE stamp < %s", [now - _FORGET_SECONDS])
+    return bool(allowed), float(tokens)
+
+
+def _take_from_redis(url: str, key: str, cap: float, rate: float, now: float) -> tuple[bool, float]:
+    allowed, tokens = redis_client(url).eval(_REDIS_BUCKET, 1, f"fanfold:rl:{key}", cap, rate, now)
+    return bool(int(allowed)), float(tokens)
+
+
 def rate_limited(scope: str, ident: str, *, limit: int, window: int) -> int | None:
     """Count one attempt; return seconds until retry when over the limit, else None."""
-    now = int(time.time())
-    start = now - now % window
-    key = f"rl:{scope}:{ident}:{start}"
-    if cache.add(key, 1, timeout=window + 1):
-        count = 1
+    cap, rate, now = float(max(limit, 1)), max(limit, 1) / window, time.time()
+    key = f"{scope}:{ident}"[:200]
+    if url := redis_url():
+        allowed, tokens = _take_from_redis(url, key, cap, rate, now)
     else:
-        try:
-            count = cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, timeout=window + 1)
-            count = 1
-    if count > limit:
-        return start + window - now
-    return None
+        allowed, tokens = _take_from_database(key, cap, rate, now)
+    if allowed:
+        return None
+    return max(1, math.ceil((1 - tokens) / rate))
 
 
 def over_rate(request: HttpRequest, scope: str, rate: tuple[int, int]) -> int | None:

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 
+from fanfold.core.forms import secret_field_names
 from fanfold.core.ratelimit import client_ip, rate_limited
 from fanfold.core.services import pending_submission_keep, pending_submission_take
 
@@ -24,13 +25,19 @@ def keep_post_and_redirect(request: HttpRequest, *, to_login: bool) -> HttpRespo
     pending = pending_submission_keep(path=request.path, post=request.POST)
     back = f"{request.path}?{urlencode({'restore': pending.token})}"
     target = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': back})}" if to_login else back
+    had_secrets = any(request.POST.get(name) for name in secret_field_names())
     messages.warning(
         request,
-        "Your session had ended, so nothing was saved yet. What you typed is kept: "
+        "Your session had ended, so nothing was saved yet. "
         + (
-            "log in again and it will be back in the form."
-            if to_login
-            else "check it and send it again."
+            "Passwords are never kept: please type yours again."
+            if had_secrets
+            else "What you typed is kept: "
+            + (
+                "log in again and it will be back in the form."
+                if to_login
+                else "check it and send it again."
+            )
         ),
     )
     response = HttpResponseRedirect(target)
@@ -49,7 +56,11 @@ def restored_post(request: HttpRequest) -> QueryDict | None:
 
 
 def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Like login_required, but a post from a logged-out browser is kept for after login."""
+    """Like login_required, but a post from a logged-out browser is kept for after login.
+
+    The wrapper is marked `requires_login`, so a stale-token post to it goes by the login page;
+    posts to pages anyone may use (signing up, password resets, guest forms) recover in place.
+    """
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -60,4 +71,5 @@ def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[.
         query = urlencode({"next": request.get_full_path()})
         return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
 
+    wrapper.requires_login = True  # type: ignore[attr-defined]
     return wrapper

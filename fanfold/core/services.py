@@ -6,19 +6,23 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils import timezone
 
+from fanfold.core.forms import secret_field_names
 from fanfold.core.models import PendingSubmission
 
 PENDING_DAYS = 7
-_SKIP_FIELDS = {"csrfmiddlewaretoken", "password", "password1", "password2", "old_password"}
 
 
 @transaction.atomic
 def pending_submission_keep(*, path: str, post: QueryDict) -> PendingSubmission:
-    """Keep what a reader typed into a form that could not be accepted yet."""
+    """Keep what a reader typed into a form that could not be accepted yet.
+
+    Passwords (any field with a password widget) and the stale security token are never kept.
+    """
     PendingSubmission.objects.filter(
         created_at__lt=timezone.now() - timedelta(days=PENDING_DAYS)
     ).delete()
-    data = {k: post.getlist(k) for k in post if k not in _SKIP_FIELDS}
+    skip = secret_field_names() | {"csrfmiddlewaretoken"}
+    data = {k: post.getlist(k) for k in post if k not in skip}
     return PendingSubmission.objects.create(path=path, data=data)
 
 

@@ -149,3 +149,31 @@ def word_count(sanitized_html: str) -> int:
     return sum(
         1 for w in _WORD_RE.findall(html_to_text(sanitized_html)) if not _PUNCT_ONLY.match(w)
     )
+
+
+# Text no field may hold: NUL, halves of surrogate pairs (which can't be encoded at all) and
+# Unicode non-characters (U+FDD0..U+FDEF and the last two code points of every plane).
+_UNSTORABLE = re.compile(
+    "[\x00\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+    + "]"
+)
+
+
+def text_problem(value: str) -> str | None:
+    """Why this text can't be accepted, as the end of a sentence; None when it is fine."""
+    found = _UNSTORABLE.search(value)
+    if found is None:
+        return None
+    char = found.group()
+    code = ord(char)
+    if code == 0:
+        what = "a NUL character"
+    elif 0xD800 <= code <= 0xDFFF:
+        what = f"U+{code:04X}, half of a surrogate pair"
+    else:
+        what = f"U+{code:04X}, a Unicode non-character"
+    return (
+        f"contains a character that can't be stored ({what}, at position {found.start() + 1}). "
+        "Remove it and send again."
+    )

@@ -1,5 +1,6 @@
 """Pages that belong to no single domain: errors, display preferences, the bench view."""
 
+import sys
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -10,8 +11,10 @@ from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fanfold.core.context_processors import SIZES, THEMES
+from fanfold.core.middleware import database_busy, is_database_locked
 from fanfold.core.pagecache import mark_cacheable
 from fanfold.core.rescue import keep_post_and_redirect
+from fanfold.core.text import text_problem
 
 PER_PAGE = 20
 
@@ -37,8 +40,13 @@ def parse_id(value: str | None) -> int | None:
 
 
 def safe_next(request: HttpRequest, fallback: str = "/") -> str:
+    """Where to go after a form: a path on this site only (never a view name or another host)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if (
+        target.startswith("/")
+        and text_problem(target) is None
+        and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure())
+    ):
         return target
     return fallback
 
@@ -47,9 +55,6 @@ def _same_origin(request: HttpRequest) -> bool:
     """The post came from one of our own pages (not another site's forged form)."""
     source = request.headers.get("Origin") or request.headers.get("Referer") or ""
     return bool(source) and urlsplit(source).netloc == request.get_host()
-
-
-GUEST_FORMS = {"comment_new", "kudos", "report"}
 
 
 def resolve_or_none(path: str):
@@ -72,9 +77,11 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         and set(request.POST) - {"csrfmiddlewaretoken"}
         and _same_origin(request)
     ):
-        # Guests may post some forms (comments, kudos, reports): theirs go back to the form.
-        guest_form = getattr(resolve_or_none(request.path), "url_name", None) in GUEST_FORMS
-        to_login = not request.user.is_authenticated and not guest_form
+        # Only pages that need an account go by the login page; the rest (guest comments,
+        # signing up, password resets) go straight back to the form.
+        match = resolve_or_none(request.path)
+        needs_login = getattr(match.func, "requires_login", False) if match else False
+        to_login = not request.user.is_authenticated and needs_login
         return keep_post_and_redirect(request, to_login=to_login)
     return render(request, "403_csrf.html", {"reason": reason}, status=403)
 
@@ -120,4 +127,7 @@ def error_403(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
+    # A write in a middleware (e.g. saving the session) that found the database locked.
+    if is_database_locked(sys.exc_info()[1]):
+        return database_busy(request)
     return render(request, "500.html", status=500)

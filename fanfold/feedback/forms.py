@@ -1,5 +1,6 @@
 from django import forms
 
+from fanfold.core.forms import CleanTextForm
 from fanfold.core.text import TextFormat
 from fanfold.feedback.models import Report
 
@@ -8,7 +9,7 @@ HONEYPOT_HELP = "Leave this empty."
 HONEYPOT_WIDGET = forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
 
 
-class CommentForm(forms.Form):
+class CommentForm(CleanTextForm, forms.Form):
     """A review or reply; its limits are checked by the services."""
 
     body = forms.CharField(
@@ -36,7 +37,7 @@ class GuestCommentForm(CommentForm):
     field_order = ["guest_name", "guest_email", "body", "text_format", "website"]
 
 
-class ReportForm(forms.Form):
+class ReportForm(CleanTextForm, forms.Form):
     reason = forms.ChoiceField(choices=Report.Reason.choices, widget=forms.RadioSelect)
     details = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 5}), label="What is wrong?"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from fanfold.accounts.models import User
 from fanfold.accounts.selectors import muted_user_ids
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos
-from fanfold.works.models import Chapter, CommentPolicy, Status, Work
+from fanfold.works.models import Chapter, CommentPolicy, Status, Work, work_visibility_q
 
 # Replies deeper than this (below the top of the page) continue on the comment's own page.
 THREAD_DEPTH_CAP = 5
@@ -181,9 +181,18 @@ def inbox_unread_count(user: User) -> int:
 
 
 def inbox_items(*, user: User) -> QuerySet[InboxItem]:
+    """The inbox as it may be read now: items whose work and chapter this user may still see.
+
+    Visibility is checked at reading time, so a work made a draft (or a chapter taken back)
+    after the comment arrived drops out of the inbox, its email and its unread count.
+    """
     muted = muted_user_ids(user)
+    chapter_seen = Q(comment__chapter__isnull=True) | Q(
+        comment__chapter__in=Chapter.objects.visible_to(user)
+    )
     return (
-        InboxItem.objects.filter(user=user)
+        InboxItem.objects.filter(work_visibility_q(user, prefix="comment__work__"), user=user)
+        .filter(chapter_seen)
         .exclude(comment__user_id__in=muted)
         .select_related("comment__work", "comment__chapter", "comment__user")
     )

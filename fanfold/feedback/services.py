@@ -12,6 +12,7 @@ from django.utils import timezone
 from fanfold.accounts.models import User, UserRelation
 from fanfold.accounts.selectors import blocked_by_any
 from fanfold.core.pagecache import content_changed
+from fanfold.core.permissions import moderates
 from fanfold.core.tasks import enqueue_on_commit
 from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_comment
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos, Report
@@ -194,7 +195,9 @@ def _require_comment_author(comment: Comment, by: User) -> None:
         raise PermissionDenied("Only the comment's author may edit it.")
 
 
-def _require_work_creator(comment: Comment, by: User) -> None:
+def _require_work_creator(comment: Comment, by: User, *, moderator_perm: str = "") -> None:
+    if moderator_perm and moderates(by, moderator_perm):
+        return
     if not by.is_authenticated or by.pk not in _creator_ids(comment.work):
         raise PermissionDenied("Only the work's creators may do that.")
 
@@ -250,9 +253,10 @@ def comment_update(*, comment: Comment, by: User, body: str, text_format: str) -
 
 @transaction.atomic
 def comment_delete(*, comment: Comment, by: User) -> None:
-    """Delete a comment (its author or the work's creators); replies keep their place."""
+    """Delete a comment (its author, the work's creators or staff moderating); replies keep
+    their place."""
     if not (by.is_authenticated and comment.user_id == by.pk):
-        _require_work_creator(comment, by)
+        _require_work_creator(comment, by, moderator_perm="feedback.delete_comment")
     work = comment.work
     if comment.replies.exists():
         comment.deleted = True
@@ -273,7 +277,7 @@ def comment_delete(*, comment: Comment, by: User) -> None:
 @transaction.atomic
 def comment_approve(*, comment: Comment, by: User) -> Comment:
     """Let a comment that waited for moderation be seen by everyone."""
-    _require_work_creator(comment, by)
+    _require_work_creator(comment, by, moderator_perm="feedback.change_comment")
     if comment.status != CommentStatus.PUBLISHED:
         comment.status = CommentStatus.PUBLISHED
         comment.save(update_fields=["status"])
@@ -284,9 +288,22 @@ def comment_approve(*, comment: Comment, by: User) -> Comment:
 
 
 @transaction.atomic
+def comment_hold(*, comment: Comment, by: User) -> Comment:
+    """Take a comment off the pages until it is approved again (staff moderating)."""
+    if not moderates(by, "feedback.change_comment"):
+        raise PermissionDenied("Only staff may hold a comment for approval.")
+    if comment.status != CommentStatus.PENDING:
+        comment.status = CommentStatus.PENDING
+        comment.save(update_fields=["status"])
+        _recount_comments(comment.work)
+        content_changed()
+    return comment
+
+
+@transaction.atomic
 def comment_thread_freeze(*, comment: Comment, by: User, frozen: bool) -> Comment:
     """Freeze (or thaw) the thread a comment belongs to: no new replies anywhere in it."""
-    _require_work_creator(comment, by)
+    _require_work_creator(comment, by, moderator_perm="feedback.change_comment")
     root = comment.thread or comment
     Comment.objects.filter(pk=root.pk).update(frozen=frozen)
     root.frozen = frozen
@@ -322,6 +339,20 @@ def kudos_leave(*, work: Work, by: User | None, ip: str = "") -> Kudos:
     Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
     content_changed()
     return kudos
+
+
+@transaction.atomic
+def kudos_delete(*, kudos: Kudos, by: User) -> None:
+    """Remove kudos (staff moderating, e.g. a spammer's); the work's count is recounted."""
+    if not moderates(by, "feedback.delete_kudos"):
+        raise PermissionDenied("Only staff may remove kudos.")
+    work_id = kudos.work_id
+    list(Work.objects.select_for_update().filter(pk=work_id).values_list("pk"))
+    kudos.delete()
+    Work.objects.filter(pk=work_id).update(
+        kudos_count=Kudos.objects.filter(work_id=work_id).count()
+    )
+    content_changed()
 
 
 @transaction.atomic
@@ -362,3 +393,17 @@ def report_file(
         details=details,
         ip_hash=ip_hash(ip) if ip else "",
     )
+
+
+@transaction.atomic
+def report_set_state(*, report: Report, by: User, state: str, notes: str = "") -> Report:
+    """Mark a report resolved, dismissed or open again (staff working through reports)."""
+    if not moderates(by, "feedback.change_report"):
+        raise PermissionDenied("Only staff may work through reports.")
+    if state not in Report.State.values:
+        raise ValidationError({"state": ["Choose open, resolved or dismissed."]})
+    report.state = state
+    if notes:
+        report.admin_notes = f"{report.admin_notes}\n{notes}".strip()
+    report.save(update_fields=["state", "admin_notes"])
+    return report

@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
 
 from fanfold.core.tasks import retrying_task
 from fanfold.feedback.models import CommentStatus, InboxItem
+from fanfold.feedback.selectors import inbox_items
 
 
 @retrying_task()
@@ -17,14 +17,17 @@ def comment_email_task(comment_id: int) -> int:
     ).select_related("user", "comment__work", "comment__chapter")
     for item in items:
         comment, user = item.comment, item.user
-        with transaction.atomic():
-            # Claim the item first, so a retry after a crash never emails twice.
-            if not InboxItem.objects.filter(pk=item.pk, emailed=False).update(emailed=True):
-                continue
-            if not user.email or comment.deleted:
-                continue
-            waiting = comment.status == CommentStatus.PENDING
-            where = comment.chapter.display_title if comment.chapter else "the whole work"
+        if not inbox_items(user=user).filter(pk=item.pk).exists():
+            continue  # the work or chapter is no longer visible to them: nothing to tell
+        # Claim the item and commit before sending: a worker killed after this point sends
+        # nothing more when its job is requeued, so nobody is ever emailed twice.
+        if not InboxItem.objects.filter(pk=item.pk, emailed=False).update(emailed=True):
+            continue
+        if not user.email or comment.deleted:
+            continue
+        waiting = comment.status == CommentStatus.PENDING
+        where = comment.chapter.display_title if comment.chapter else "the whole work"
+        try:
             send_mail(
                 f"New comment on {comment.work.title}"
                 + (" (awaiting your approval)" if waiting else ""),
@@ -36,5 +39,9 @@ def comment_email_task(comment_id: int) -> int:
                 None,
                 [user.email],
             )
-            sent += 1
+        except Exception:
+            # Not sent (the mail server refused or was down): the retry may try again.
+            InboxItem.objects.filter(pk=item.pk).update(emailed=False)
+            raise
+        sent += 1
     return sent

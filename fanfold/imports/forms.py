@@ -1,10 +1,11 @@
 from django import forms
 from django.conf import settings
 
+from fanfold.core.forms import CleanTextForm
 from fanfold.works.forms import WorkForm
 
 
-class ImportSourceForm(forms.Form):
+class ImportSourceForm(CleanTextForm, forms.Form):
     file = forms.FileField(
         required=False,
         help_text="A story file: plain text (.txt), HTML, Markdown (.md), Word (.docx) or EPUB.",

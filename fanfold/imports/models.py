@@ -18,6 +18,8 @@ class ImportedStory(models.Model):
     emails = models.JSONField(default=list, blank=True)
     ims = models.JSONField(default=list, blank=True)
     urls = models.JSONField(default=list, blank=True)
+    # Addresses met in notes or story text (a beta reader's, say): private, never for claims.
+    mentioned_emails = models.JSONField(default=list, blank=True)
     review_needed = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_by = models.ForeignKey(

@@ -16,7 +16,7 @@ from fanfold.imports.importers.tagging import RATING_CODES
 from fanfold.imports.models import ImportedStory
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES
 from fanfold.works import services as works
-from fanfold.works.models import Work, WorkCreator
+from fanfold.works.models import Chapter, Work, WorkCreator
 from fanfold.works.services import (
     FREEFORM_MAX,
     NOTES_MAX,
@@ -62,20 +62,30 @@ def _cut(text: str | None, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+# A long story is written a batch of chapters at a time, each batch in its own short
+# transaction, so that no other writer (a reader's bookmark, the worker claiming a task)
+# waits long for SQLite's write lock. A story that fits one batch is written in one go.
+BATCH_BYTES = 1_000_000
+BATCH_CHAPTERS = 100
+
+
 def duplicate_of(digest: str) -> Work | None:
-    found = ImportedStory.objects.select_related("work").filter(content_hash=digest).first()
+    """The work already imported from a file with this content hash (a draft left by an
+    import that stopped half way does not count: importing the file again completes it)."""
+    found = (
+        ImportedStory.objects.select_related("work")
+        .filter(content_hash=digest, work__published_at__isnull=False)
+        .first()
+    )
     return found.work if found else None
 
 
-@transaction.atomic
-def story_import(*, story: ParsedStory, digest: str, by: User | None = None) -> Work:
-    """Store a parsed story as a published work of the archivist, all or nothing."""
-    owner = by or archivist()
+def _work_input(story: ParsedStory) -> WorkInput:
     summary, notes = story.summary or "", story.notes or ""
     if len(summary) > SUMMARY_MAX:  # keep every word: the full summary goes to the notes
         notes = f"Summary: {summary}\n\n{notes}".strip()
         summary = _cut(summary, SUMMARY_MAX)
-    data = WorkInput(
+    return WorkInput(
         title=_cut(story.title or "Untitled", TITLE_MAX),
         rating=RATING_CODES.get(story.rating, "not_rated"),
         warnings=[w for w in story.archive_warnings if w in ARCHIVE_WARNINGS],
@@ -90,54 +100,100 @@ def story_import(*, story: ParsedStory, digest: str, by: User | None = None) -> 
         text_format="plain",
         complete=story.complete,
     )
-    first, *rest = story.chapters
-    work = works.work_create(
-        by=owner,
-        data=data,
-        chapter=ChapterInput(title=first.title, body=chapter_body(first)),
-        publish=True,
-    )
-    for chapter in rest:
-        works.chapter_create(
-            work=work,
-            by=owner,
-            data=ChapterInput(title=chapter.title, body=chapter_body(chapter)),
-            publish=True,
-        )
-    ImportedStory.objects.create(
-        work=work,
-        author_name=", ".join(story.creators)[:255],
-        source=story.source[:1000],
-        format=story.format,
-        content_hash=digest,
-        emails=story.private_contact.email,
-        ims=story.private_contact.im,
-        urls=story.private_contact.urls,
-        review_needed=story.review_needed,
-    )
-    return work
 
 
-@transaction.atomic
+def _batch_end(chapters: list[Chapter], start: int) -> int:
+    """Where the batch of chapters beginning at ``start`` ends (at least one chapter)."""
+    end, size = start, 0
+    while end < len(chapters) and end - start < BATCH_CHAPTERS:
+        size += len(chapters[end].body) + len(chapters[end].body_html)
+        if end > start and size > BATCH_BYTES:
+            break
+        end += 1
+    return end
+
+
+def story_import(*, story: ParsedStory, digest: str, by: User | None = None) -> Work:
+    """Store a parsed story as a published work of the archivist; readers see all or nothing.
+
+    Every chapter is validated, rendered and sanitised before anything is written. A story
+    that fits one batch is written in one transaction. A longer one is written as a draft
+    (only the archivist sees it, and it was never published), one short transaction per
+    batch of chapters, then published in one last short transaction. An import killed half
+    way leaves that draft behind; importing the same file again completes it, and importing
+    a file already imported returns the work it made.
+    """
+    owner = by or archivist()
+    data = _work_input(story)
+    works.validate_work_input(data)
+    if not story.chapters:
+        raise ValidationError({"body": ["An imported work needs at least one chapter."]})
+    chapters = [
+        works.chapter_prepare(ChapterInput(title=c.title, body=chapter_body(c)))
+        for c in story.chapters
+    ]
+    first_end = _batch_end(chapters, 0)
+    with transaction.atomic():
+        found = ImportedStory.objects.select_related("work").filter(content_hash=digest).first()
+        if found is not None and found.work.published_at is not None:
+            return found.work
+        if found is not None:
+            work = found.work  # left by an import of this file that stopped half way
+        else:
+            at_once = first_end == len(chapters)
+            work = works.work_create(by=owner, data=data, chapter=chapters[0], publish=at_once)
+            works.chapters_append(work=work, by=owner, chapters=chapters[1:first_end], publish=True)
+            ImportedStory.objects.create(
+                work=work,
+                author_name=", ".join(story.creators)[:255],
+                source=story.source[:1000],
+                format=story.format,
+                content_hash=digest,
+                emails=story.private_contact.email,
+                ims=story.private_contact.im,
+                urls=story.private_contact.urls,
+                mentioned_emails=story.private_contact.mentioned,
+                review_needed=story.review_needed,
+            )
+            if at_once:
+                return work
+    while True:
+        with transaction.atomic():
+            work = Work.objects.select_for_update().get(pk=work.pk)
+            done = Chapter.objects.filter(work=work).count()
+            if done >= len(chapters):
+                break
+            batch = chapters[done : _batch_end(chapters, done)]
+            works.chapters_append(work=work, by=owner, chapters=batch, publish=True)
+    return works.work_publish(work=work, by=owner)
+
+
 def story_draft_create(*, by: User, data: WorkInput, chapters: list[ChapterInput]) -> Work:
-    """Store a reviewed import as a draft work of the user who imported it, all or nothing."""
+    """Store a reviewed import as a draft work of the user who imported it, all or nothing.
+
+    The chapters are validated and rendered first; the write itself is one short
+    transaction."""
     if not chapters:
         raise ValidationError({"body": ["An imported work needs at least one chapter."]})
-    first, *rest = chapters
-    work = works.work_create(by=by, data=data, chapter=first, publish=False)
-    for chapter in rest:
-        works.chapter_create(work=work, by=by, data=chapter, publish=False)
+    works.validate_work_input(data)
+    prepared = [works.chapter_prepare(chapter) for chapter in chapters]
+    with transaction.atomic():
+        work = works.work_create(by=by, data=data, chapter=prepared[0], publish=False)
+        works.chapters_append(work=work, by=by, chapters=prepared[1:], publish=False)
     return work
 
 
 def imported_stories_claimable(*, user: User) -> list[ImportedStory]:
-    """Unclaimed imported works whose private contact has this user's verified email."""
+    """Unclaimed imported works whose private contact has this user's verified email (not
+    drafts left by an import that stopped half way)."""
     if not user.is_authenticated or not user.email_verified or not user.email:
         return []
     email = user.email.lower()
     return [
         story
-        for story in ImportedStory.objects.filter(claimed_at__isnull=True).select_related("work")
+        for story in ImportedStory.objects.filter(
+            claimed_at__isnull=True, work__published_at__isnull=False
+        ).select_related("work")
         if email in (e.lower() for e in story.emails)
     ]
 

@@ -35,6 +35,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from fanfold.core.ratelimit import client_ip
+from fanfold.core.shared import redis_url
 
 logger = logging.getLogger(__name__)
 
@@ -217,17 +218,9 @@ class RedisBuffer:
 HitBuffer = SpoolBuffer | RedisBuffer
 
 
-def _redis_url() -> str | None:
-    cache = settings.CACHES.get("default", {})
-    if "redis" not in cache.get("BACKEND", "").lower():
-        return None
-    location = cache.get("LOCATION")
-    return location[0] if isinstance(location, list | tuple) else location
-
-
 def _location() -> str:
     # On every hit: os.path is several times faster than pathlib here.
-    return _redis_url() or os.path.join(settings.DATA_DIR, "hits")
+    return redis_url() or os.path.join(settings.DATA_DIR, "hits")
 
 
 class _Recorder:
@@ -245,8 +238,8 @@ def _recorder() -> _Recorder:
     location = _location()
     recorder = _recorders.get(location)
     if recorder is None:
-        redis_url = _redis_url()
-        buffer = RedisBuffer(redis_url) if redis_url else SpoolBuffer(Path(location))
+        url = redis_url()
+        buffer = RedisBuffer(url) if url else SpoolBuffer(Path(location))
         recorder = _recorders[location] = _Recorder(buffer)
     return recorder
 

@@ -2,8 +2,12 @@
 
 import re
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from fanfold.accounts.models import User
+from fanfold.core.pagecache import content_changed
+from fanfold.core.permissions import moderates
 from fanfold.tags.models import Tag
 
 TAG_NAME_MAX = 150
@@ -76,3 +80,35 @@ def tags_load_dataset(*, fandoms: list[dict]) -> int:
             for ship in rel.get("ship_names", []):
                 synonym("relationship", ship, relationship)
     return created
+
+
+def _require_tag_staff(by: User, perm: str) -> None:
+    if not moderates(by, perm):
+        raise PermissionDenied("Only staff may change or delete tags.")
+
+
+@transaction.atomic
+def tag_rename(*, tag: Tag, by: User, name: str) -> Tag:
+    """Rename a tag everywhere it is shown (staff wrangling)."""
+    _require_tag_staff(by, "tags.change_tag")
+    name = normalize_tag_name(name)
+    if not name or len(name) > TAG_NAME_MAX or "\x00" in name:
+        raise ValidationError(
+            {"name": [f"A tag needs a name of at most {TAG_NAME_MAX} characters."]}
+        )
+    taken = Tag.objects.filter(type=tag.type, name__iexact=name).exclude(pk=tag.pk).exists()
+    if taken:
+        raise ValidationError({"name": ["There is already a tag of this type with that name."]})
+    if name != tag.name:
+        tag.name = name
+        tag.save(update_fields=["name"])
+        content_changed()
+    return tag
+
+
+@transaction.atomic
+def tag_delete(*, tag: Tag, by: User) -> None:
+    """Delete a tag: it comes off every work and bookmark that had it (staff wrangling)."""
+    _require_tag_staff(by, "tags.delete_tag")
+    tag.delete()
+    content_changed()

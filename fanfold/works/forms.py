@@ -2,6 +2,7 @@ from dataclasses import asdict, fields
 
 from django import forms
 
+from fanfold.core.forms import CleanTextForm
 from fanfold.core.text import TextFormat
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES
 from fanfold.tags.services import split_tag_list
@@ -27,7 +28,7 @@ def _area(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class WorkForm(forms.Form):
+class WorkForm(CleanTextForm, forms.Form):
     """Work metadata; limits are checked by the services so every caller gets the same rules."""
 
     title = forms.CharField(strip=False)
@@ -82,7 +83,7 @@ class WorkForm(forms.Form):
         return data
 
 
-class ChapterForm(forms.Form):
+class ChapterForm(CleanTextForm, forms.Form):
     title = forms.CharField(label="Chapter title", required=False, strip=False)
     summary = forms.CharField(label="Chapter summary", required=False, strip=False, widget=_area(3))
     notes = forms.CharField(label="Chapter notes", required=False, strip=False, widget=_area(3))

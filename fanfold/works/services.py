@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fanfold.accounts.models import User
 from fanfold.core.pagecache import content_changed
+from fanfold.core.permissions import moderates
 from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_text, word_count
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES, TagType
 from fanfold.tags.services import TAG_NAME_MAX, tags_ensure
@@ -136,7 +137,9 @@ def validate_chapter_input(data: ChapterInput, *, require_body: bool = True) -> 
         raise ValidationError(errors)
 
 
-def _require_creator(work: Work, by: User) -> None:
+def _require_creator(work: Work, by: User, *, moderator_perm: str = "") -> None:
+    if moderator_perm and moderates(by, moderator_perm):
+        return
     if not by.is_authenticated or not WorkCreator.objects.filter(work=work, user=by).exists():
         raise PermissionDenied("Only the work's creators may change it.")
 
@@ -227,10 +230,16 @@ def _renumber(work: Work) -> None:
 
 
 @transaction.atomic
-def work_create(*, by: User, data: WorkInput, chapter: ChapterInput, publish: bool) -> Work:
-    """Post a new work with its first chapter, published now or kept as a draft."""
+def work_create(
+    *, by: User, data: WorkInput, chapter: ChapterInput | Chapter, publish: bool
+) -> Work:
+    """Post a new work with its first chapter, published now or kept as a draft.
+
+    ``chapter`` may be one made by ``chapter_prepare`` (validated and rendered beforehand),
+    so that a long text is not rendered while this transaction holds the write lock."""
     validate_work_input(data)
-    validate_chapter_input(chapter)
+    if isinstance(chapter, ChapterInput):
+        validate_chapter_input(chapter)
     now = timezone.now()
     work = Work()
     _apply_work_fields(work, data)
@@ -240,8 +249,9 @@ def work_create(*, by: User, data: WorkInput, chapter: ChapterInput, publish: bo
     work.save()
     WorkCreator.objects.create(work=work, user=by, position=0)
     _set_tags(work, data)
-    first = Chapter(work=work, position=1, status=work.status, published_at=work.published_at)
-    _apply_chapter_fields(first, chapter)
+    first = chapter_prepare(chapter) if isinstance(chapter, ChapterInput) else chapter
+    first.work, first.position = work, 1
+    first.status, first.published_at = work.status, work.published_at
     first.save()
     _refresh_counts(work)
     _save_work(work)
@@ -301,9 +311,38 @@ def work_refresh(*, work: Work) -> Work:
 
 
 @transaction.atomic
+def work_takedown(*, work: Work, by: User) -> Work:
+    """Take a work off the archive (back to draft: only its creators see it); staff only."""
+    if not moderates(by, "works.change_work"):
+        raise PermissionDenied("Only staff may take a work down.")
+    if work.status != Status.DRAFT:
+        work.status = Status.DRAFT
+        _refresh_counts(work)
+        _save_work(work)
+        content_changed()
+    return work
+
+
+@transaction.atomic
+def work_restore(*, work: Work, by: User) -> Work:
+    """Put a work that was taken down back up as it was (its draft chapters stay drafts)."""
+    if not moderates(by, "works.change_work"):
+        raise PermissionDenied("Only staff may restore a work.")
+    if work.status == Status.PUBLISHED:
+        return work
+    if work.published_at is None or not work.chapters.filter(status=Status.PUBLISHED).exists():
+        raise ValidationError("This work was never posted: only its creators can publish it.")
+    work.status = Status.PUBLISHED
+    _refresh_counts(work)
+    _save_work(work)
+    content_changed()
+    return work
+
+
+@transaction.atomic
 def work_delete(*, work: Work, by: User) -> None:
-    """Delete a work and all its chapters."""
-    _require_creator(work, by)
+    """Delete a work and all its chapters (its creators, or staff moderating)."""
+    _require_creator(work, by, moderator_perm="works.delete_work")
     work.delete()
     content_changed()
 
@@ -326,6 +365,46 @@ def chapter_create(*, work: Work, by: User, data: ChapterInput, publish: bool) -
     _save_work(work)
     content_changed()
     return chapter
+
+
+def chapter_prepare(data: ChapterInput) -> Chapter:
+    """Validate and render a chapter without touching the database: an unsaved chapter of
+    no work yet, for ``work_create`` or ``chapters_append``. Rendering and sanitising a long
+    text takes a while, and must not happen while a transaction holds SQLite's write lock."""
+    validate_chapter_input(data)
+    chapter = Chapter()
+    _apply_chapter_fields(chapter, data)
+    return chapter
+
+
+@transaction.atomic
+def chapters_append(
+    *, work: Work, by: User, chapters: list[Chapter], publish: bool
+) -> list[Chapter]:
+    """Add chapters made by ``chapter_prepare`` at the end of a work, in one short write.
+
+    Like ``chapter_create``, a chapter of a draft work stays a draft until the work is
+    published."""
+    _require_creator(work, by)
+    if not chapters:
+        return []
+    work = Work.objects.select_for_update().get(pk=work.pk)
+    last = work.chapters.aggregate(n=Max("position"))["n"] or 0
+    now = timezone.now()
+    posting = publish and work.status == Status.PUBLISHED
+    for position, chapter in enumerate(chapters, start=last + 1):
+        if chapter.pk is not None:
+            raise ValueError("chapters_append takes new chapters from chapter_prepare.")
+        chapter.work, chapter.position = work, position
+        if posting:
+            chapter.status, chapter.published_at = Status.PUBLISHED, now
+    Chapter.objects.bulk_create(chapters)
+    if posting:
+        work.updated_at = now
+    _refresh_counts(work)
+    _save_work(work)
+    content_changed()
+    return chapters
 
 
 @transaction.atomic
@@ -366,7 +445,7 @@ def chapter_publish(*, chapter: Chapter, by: User) -> Chapter:
 def chapter_delete(*, chapter: Chapter, by: User) -> None:
     """Delete a chapter; the last remaining chapter can't be deleted (delete the work)."""
     work = chapter.work
-    _require_creator(work, by)
+    _require_creator(work, by, moderator_perm="works.delete_chapter")
     if work.chapters.count() <= 1:
         raise ValidationError("A work needs at least one chapter: delete the work instead.")
     posted = work.chapters.filter(status=Status.PUBLISHED)

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm, MultipleChoiceField
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from fanfold.bookmarks.selectors import tag_in_bookmarks_seen_by
 from fanfold.bookmarks.services import reading_record
 from fanfold.core.rescue import login_required_keeping_post, restored_post
 from fanfold.core.views import cacheable, paginate
@@ -28,9 +29,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def tag_detail(request: HttpRequest, type: str, name: str) -> HttpResponse:
-    """Every work a reader may see that carries this tag."""
+    """Every work a reader may see that carries this tag.
+
+    A tag that no work or bookmark this reader may see carries answers like an unknown one,
+    so a tag used only on drafts or private bookmarks can't be found out.
+    """
     tag = get_object_or_404(Tag, type=type, name__iexact=name)
-    page = paginate(request, selectors.works_for_tag(viewer=request.user, tag=tag))
+    works = selectors.works_for_tag(viewer=request.user, tag=tag)
+    if not works.exists() and not tag_in_bookmarks_seen_by(viewer=request.user, tag=tag):
+        raise Http404("No such tag.")
+    page = paginate(request, works)
     return cacheable(request, render(request, "works/tag_detail.html", {"tag": tag, "page": page}))
 
 

@@ -4,7 +4,7 @@ in the light and the dark theme."""
 import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import assert_accessible, axe_violations, log_in_context
+from tests.browser.support import assert_accessible, axe_violations, log_in_context
 from tests.factories import UserFactory, WorkFactory, add_chapter
 
 pytestmark = pytest.mark.browser

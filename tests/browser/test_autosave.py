@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from fanfold.works.models import EditorDraft
-from tests.browser.conftest import log_in_context
+from tests.browser.support import log_in_context
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import log_in_with_form
+from tests.browser.support import log_in_with_form
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from fanfold.feedback.models import Comment
 from fanfold.feedback.services import comment_approve, comment_create, kudos_leave
-from tests.browser.conftest import assert_accessible, log_in_context
+from tests.browser.support import assert_accessible, log_in_context
 from tests.factories import UserFactory, WorkFactory, add_chapter
 
 pytestmark = pytest.mark.browser

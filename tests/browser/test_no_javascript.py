@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from fanfold.works.models import EditorDraft, Work
-from tests.browser.conftest import log_in_context
+from tests.browser.support import log_in_context
 from tests.factories import UserFactory, WorkFactory, add_chapter
 
 pytestmark = pytest.mark.browser

@@ -1,47 +1,11 @@
 """With REDIS_URL the hit buffer is a Redis list shared by every server."""
 
-import shutil
-import socket
-import subprocess
-import time
-
 import pytest
 
 from fanfold.stats.hits import RedisBuffer, hit_buffer
 from fanfold.stats.services import hits_flush
 from fanfold.works.models import Work
 from tests.stats.conftest import guest
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory):
-    """A private redis-server on a free port (skipped where Redis is not installed)."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    folder = tmp_path_factory.mktemp("redis")
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    import redis
-
-    client = redis.Redis.from_url(url)
-    for _ in range(100):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.05)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 @pytest.fixture

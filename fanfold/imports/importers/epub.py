@@ -8,7 +8,7 @@ import zipfile
 from ebooklib import ITEM_DOCUMENT, epub
 
 from fanfold.core.text import sanitize_html
-from fanfold.imports.importers import tagging
+from fanfold.imports.importers import contacts, tagging
 from fanfold.imports.importers.decode import ImportRefused
 from fanfold.imports.importers.story import ParsedChapter, ParsedStory, html_paragraphs
 
@@ -102,4 +102,7 @@ def parse_epub(raw: bytes, *, source: str) -> ParsedStory:
         story.review_needed.append("rating")
     if not story.title:
         story.review_needed.append("title")
-    return story
+    # Creators ("Jane (jane@example.org)") and any text are published: contacts go private.
+    creators = [contacts.scrub(c, story.private_contact) for c in story.creators]
+    story.creators = [c.strip(" <>()[]\"',;") for c in creators if c.strip(" <>()[]\"',;")]
+    return contacts.keep_private(story)

@@ -5,6 +5,7 @@ import html as htmlmod
 import re
 
 from fanfold.core.text import sanitize_html
+from fanfold.imports.importers import contacts
 from fanfold.imports.importers.story import ParsedChapter, ParsedStory, html_paragraphs
 from fanfold.imports.importers.text import (
     _SCENE_BREAK_RE,
@@ -94,14 +95,21 @@ def parse_html(raw_html: str, *, source: str) -> ParsedStory:
         header.add(key, htmlmod.unescape(content).strip())
     body = re.search(r"<body[^>]*>(.*)</body>", raw_html, re.I | re.S)
     fragment = sanitize_html(body.group(1) if body else raw_html)
+    # mailto: links of the header and ending, which are cut from the HTML below.
+    header.contact.email += contacts.mailto_addresses(fragment)
     html_blocks = _unwrap(_top_level_blocks(fragment))
     # Header and ending are read on the text of each block, then cut from the HTML too.
     text_blocks = [
         [line for p in _lines(b) for line in p.split("\n")] or ["* * *"] for b in html_blocks
     ]
     rest = _read_header(text_blocks, header)
-    html_blocks = html_blocks[len(html_blocks) - len(rest) :]
+    cut = len(html_blocks) - len(rest)
+    for block in html_blocks[:cut]:  # the header's links are the author's own sites
+        header.contact.urls += contacts.link_urls(block)
+    html_blocks = html_blocks[cut:]
     rest, complete = _strip_ending(rest, header)
+    for block in html_blocks[len(rest) :]:
+        header.contact.urls += contacts.link_urls(block)
     html_blocks = html_blocks[: len(rest)]
 
     chapters: list[tuple[str, list[str]]] = [("", [])]
@@ -123,4 +131,4 @@ def parse_html(raw_html: str, *, source: str) -> ParsedStory:
         header.add("title", htmlmod.unescape(re.sub(r"<[^>]*>", "", page_title.group(1))).strip())
     body_text = "\n\n".join(c.text for c in story.chapters)
     _apply_header(story, header, subject=None, body_text=body_text, complete=complete)
-    return story
+    return contacts.keep_private(story)

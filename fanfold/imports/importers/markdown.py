@@ -5,6 +5,7 @@ import re
 import yaml
 
 from fanfold.core.text import render_text
+from fanfold.imports.importers import contacts
 from fanfold.imports.importers.decode import ImportRefused
 from fanfold.imports.importers.story import ParsedChapter, ParsedStory
 from fanfold.imports.importers.text import (
@@ -102,4 +103,4 @@ def parse_markdown(text: str, *, source: str) -> ParsedStory:
     story.chapters = [c for c in parsed if c.html] or [ParsedChapter("", [], html="")]
     body_text = "\n\n".join(c.text for c in story.chapters)
     _apply_header(story, header, subject=None, body_text=body_text, complete=complete)
-    return story
+    return contacts.keep_private(story)

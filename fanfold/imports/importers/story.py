@@ -30,9 +30,12 @@ class ParsedChapter:
 
 @dataclass
 class PrivateContact:
+    # The author's own addresses (header, From:, byline, signature): these let them claim.
     email: list[str] = field(default_factory=list)
     im: list[str] = field(default_factory=list)
     urls: list[str] = field(default_factory=list)
+    # Addresses met in notes or story text, which may be anyone's: kept private, never claim.
+    mentioned: list[str] = field(default_factory=list)
 
 
 @dataclass

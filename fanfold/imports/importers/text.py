@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from fanfold.imports.importers import tagging
-from fanfold.imports.importers.story import ParsedChapter, ParsedStory
+from fanfold.imports.importers import contacts, tagging
+from fanfold.imports.importers.story import ParsedChapter, ParsedStory, PrivateContact
 
 # Labels seen in header blocks, in any letter case, with or without a colon.
 LABELS: dict[str, str] = {
@@ -13,6 +13,9 @@ LABELS: dict[str, str] = {
     "email": "email", "e-mail": "email", "e mail": "email", "mail": "email",
     "aim": "im", "aol messenger": "im", "aol instant messenger": "im", "icq": "im",
     "msn": "im", "yahoo": "im", "yahoo messenger": "im", "ym": "im", "im": "im",
+    "aol im": "im", "aim sn": "im", "aol sn": "im", "yim": "im", "yahoo im": "im",
+    "icq#": "im", "icq #": "im", "icq number": "im", "icq uin": "im", "uin": "im",
+    "msn messenger": "im", "screen name": "im", "skype": "im", "jabber": "im",
     "website": "url", "web site": "url", "homepage": "url", "home page": "url",
     "url": "url", "site": "url", "web": "url",
     "rating": "rating", "rated": "rating",
@@ -31,7 +34,7 @@ LABELS: dict[str, str] = {
 }  # fmt: skip
 _LABEL_RE = re.compile(
     r"^\s*(" + "|".join(sorted((re.escape(k) for k in LABELS), key=len, reverse=True)) + r")"
-    r"\s*(?::|-{1,2}|=)\s*(.*)$",
+    r"\s*(?::|-{1,2}|=|(?<=#))\s*(.*)$",
     re.I,
 )
 # Labels recognised without a colon only when clearly a header ("Rating PG-13").
@@ -175,6 +178,8 @@ def _chapter_heading(block: list[str]) -> str | None:
 class _Header:
     def __init__(self) -> None:
         self.fields: dict[str, list[str]] = {}
+        # Contacts cut from header and closing lines, never published.
+        self.contact = PrivateContact()
 
     def add(self, key: str, value: str) -> None:
         self.fields.setdefault(key, []).append(value)
@@ -233,11 +238,14 @@ def _read_header(blocks: list[list[str]], header: _Header) -> list[list[str]]:
         labeled = [_label(line) for line in block]
         pleas = [bool(_PLEA_RE.search(line)) for line in block]
         part_line = len(block) <= 2 and _PART_RE.search(text)
-        if not any(labeled) and not all(pleas) and not part_line:
+        contact_note = len(block) <= 3 and len(text) < 300 and contacts.is_contact_note(text)
+        if not any(labeled) and not all(pleas) and not part_line and not contact_note:
             break
         last_key = None
         for line, lab, plea in zip(block, labeled, pleas, strict=True):
-            if lab:
+            if not lab and contacts.is_contact_note(line):
+                header.add("other", contacts.scrub(line, header.contact))  # "Comments to x"
+            elif lab:
                 last_key = lab[0]
                 header.add(lab[0], lab[1])
             elif plea:
@@ -257,7 +265,9 @@ def _strip_ending(blocks: list[list[str]], header: _Header) -> tuple[list[list[s
         block = blocks[-1]
         if any(_SIGNATURE_RE.match(line) for line in block):
             cut = next(i for i, line in enumerate(block) if _SIGNATURE_RE.match(line))
-            header.add("signature", " ".join(block[cut + 1 :]))
+            signature = " ".join(block[cut + 1 :])
+            contacts.scrub(signature, header.contact, all_urls=True)
+            header.add("signature", signature)
             blocks[-1] = block[:cut]
             if not blocks[-1]:
                 blocks.pop()
@@ -269,8 +279,9 @@ def _strip_ending(blocks: list[list[str]], header: _Header) -> tuple[list[list[s
         elif len(block) <= 2 and _END_COMPLETE.match(text):
             complete = True if complete is None else complete
             blocks.pop()
-        elif _PLEA_RE.search(text) and len(text) < 300:
-            header.add("plea", text)
+        elif (_PLEA_RE.search(text) or contacts.is_contact_note(text)) and len(text) < 300:
+            # "Please send feedback to x@y!" keeps its plea; "Comments? email me: x" goes.
+            header.add("plea", contacts.scrub(text, header.contact))
             blocks.pop()
         elif (lab := _label(block[0])) and lab[0] in {"an", "feedback", "archive"}:
             header.add(lab[0], " ".join([lab[1], *block[1:]]))
@@ -310,7 +321,7 @@ def parse_text(text: str, *, source: str, fmt: str = "text") -> ParsedStory:
     body_text = "\n\n".join(c.text for c in story.chapters)
 
     _apply_header(story, header, subject=subject, body_text=body_text, complete=complete)
-    return story
+    return contacts.keep_private(story)
 
 
 def _title_from(subject: str | None, source: str) -> tuple[str | None, bool]:
@@ -336,12 +347,21 @@ def _apply_header(
 ) -> None:
     fields = header.fields
     # Private contact details never reach the published work.
-    contact_text = " ".join(fields.get("email", []) + fields.get("from", []))
-    story.private_contact.email = sorted(set(_EMAIL_RE.findall(contact_text)))
-    story.private_contact.im = [v for v in fields.get("im", []) if v]
-    story.private_contact.urls = sorted(
-        set(_URL_RE.findall(" ".join(fields.get("url", []) + fields.get("archive", []))))
-    )
+    private = story.private_contact
+    for value in fields.get("email", []) + fields.get("from", []):
+        contacts.scrub(value, private)  # "x@y AOL Messenger: Z" has both
+    for value in fields.get("im", []):
+        for handle in re.split(r"\s*(?:[,;/|]|\bor\b|\band\b)\s*", value):
+            if not contacts.scrub(handle, private).strip(" #:-()[]"):
+                continue  # "ICQ 123" in the value: found by the scrub
+            handle = handle.strip(" #:-()[].")
+            if _EMAIL_RE.fullmatch(handle):
+                private.email.append(handle)
+            elif handle:
+                private.im.append(handle)
+    for value in fields.get("url", []) + fields.get("archive", []):
+        private.urls += [url.rstrip(".,;:!?") for url in _URL_RE.findall(value)]
+    contacts.merge(private, header.contact)
 
     title = header.first("title")
     if title:
@@ -355,10 +375,10 @@ def _apply_header(
     author = header.first("author")
     if not author and fields.get("from"):
         # "From: Jane Doe <jane@example.org>" or "jane@example.org (Jane Doe)"
-        raw = fields["from"][0]
-        author = _EMAIL_RE.sub("", raw).strip(" <>()\"'") or None
+        author = fields["from"][0]
     if author:
-        author = _EMAIL_RE.sub("", author).strip(" <>()\"',;")
+        # "Jane (AIM: JaneFic99, ICQ 12345)" is by Jane; the handles are private.
+        author = contacts.scrub(author, private).strip(" <>()\"',;")
         story.creators = [author] if author else []
     if not story.creators:
         story.review_needed.append("creators")
@@ -440,6 +460,12 @@ def _apply_header(
     context = " ".join([body_text, header.joined("timeline") or "", header.joined("summary") or ""])
     if re.search(r"after the (?:series|show) finale|post[- ](?:series|finale)", context, re.I):
         story.freeforms.append("Post-Series")
+
+    # "Feedback: jane@example.org" says nothing once the address is private.
+    fields["feedback"] = [contacts.scrub(v, private) for v in fields.get("feedback", [])]
+    private.email = sorted(set(private.email))
+    private.im = list(dict.fromkeys(private.im))
+    private.urls = sorted(set(private.urls))
 
     story.summary = header.joined("summary")
     notes = []
