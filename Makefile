@@ -32,6 +32,8 @@ lint: $(VENV)/.test-installed
 bench: $(VENV)/.installed
 	$(PY) bench/read.py
 	$(PY) bench/feedback.py
+	$(PY) bench/ratelimit.py
+	$(PY) bench/import_lock.py
 
 clean:
 	rm -rf $(VENV) node_modules

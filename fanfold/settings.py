@@ -68,6 +68,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Paths and query strings no database could look up get a clear 404 or 400, and such
+    # cookies are dropped before the session looks them up.
+    "fanfold.core.middleware.UnstorableTextMiddleware",
     # A write that waited too long for SQLite's lock gets a 503 with Retry-After, not a 500.
     "fanfold.core.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -80,8 +83,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Paths and query strings no database could look up get a clear 404 or 400.
-    "fanfold.core.middleware.UnstorableTextMiddleware",
 ]
 
 ROOT_URLCONF = "fanfold.urls"

@@ -1,9 +1,10 @@
 """Writes for accounts: signing up, profiles, email verification and API tokens."""
 
+import uuid
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from fanfold.accounts.models import ApiToken, User, UserRelation, hash_token
 from fanfold.core.pagecache import content_changed
 from fanfold.core.permissions import moderates
+from fanfold.core.services import email_send_once
 from fanfold.core.tasks import enqueue_on_commit
 
 VERIFY_SALT = "fanfold.email-verify"
@@ -32,24 +34,24 @@ def user_signup(*, username: str, email: str, password: str) -> User:
 def _queue_verification(user: User) -> None:
     from fanfold.accounts.tasks import email_verification_send_task
 
-    enqueue_on_commit(email_verification_send_task, user.pk)
+    enqueue_on_commit(email_verification_send_task, user.pk, request=uuid.uuid4().hex)
 
 
 def email_verification_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email}, salt=VERIFY_SALT)
 
 
-def email_verification_send(*, user: User) -> None:
-    """Email the user a link that proves they own their address."""
+def email_verification_send(*, user: User, request: str) -> bool:
+    """Email the user a link that proves they own their address, once per request."""
     if not user.email or user.email_verified:
-        return
+        return False
     link = settings.SITE_URL + reverse("verify_email", args=[email_verification_token(user)])
-    send_mail(
-        f"Confirm your email address for {settings.SITE_NAME}",
-        f"Hello {user.username},\n\nOpen this link to confirm your email address:\n{link}\n\n"
-        "If you did not sign up, ignore this message.",
-        None,
-        [user.email],
+    return email_send_once(
+        key=f"verify:{user.pk}:{request}",
+        subject=f"Confirm your email address for {settings.SITE_NAME}",
+        body=f"Hello {user.username},\n\nOpen this link to confirm your email address:\n"
+        f"{link}\n\nIf you did not sign up, ignore this message.",
+        to=[user.email],
     )
 
 

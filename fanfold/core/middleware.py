@@ -61,12 +61,16 @@ class DatabaseBusyMiddleware:
 class UnstorableTextMiddleware:
     """An address whose path or query string holds text no field can store (a NUL, half a
     surrogate pair, a non-character) is answered here, the same way on every database:
-    404 for the path (no page has such a name), 400 with a clear message for the query."""
+    404 for the path (no page has such a name), 400 with a clear message for the query.
+    A cookie holding such text is dropped, as if it had not been sent."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, value in list(request.COOKIES.items()):
+            if text_problem(name) or text_problem(value):
+                del request.COOKIES[name]  # as if the browser had not sent it
         if text_problem(request.path):
             return self._refuse(request, 404, "There is nothing at this address.")
         for key, values in request.GET.lists():

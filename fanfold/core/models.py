@@ -29,3 +29,14 @@ class RateBucket(models.Model):
 
     def __str__(self) -> str:
         return self.bucket
+
+
+class EmailSent(models.Model):
+    """One email's delivery record: its key is claimed before sending, so a job run again
+    (a retry, or requeued after its worker died) never sends the same email twice."""
+
+    key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.key

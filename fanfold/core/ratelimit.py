@@ -30,13 +30,15 @@ def client_ip(request: HttpRequest) -> str:
 # second; each attempt takes one. A burst drains it, so a burst across any boundary gets
 # `limit` through, never twice that. The bucket lives where every worker and server sees it:
 # one row per bucket in the database (one atomic statement), or a hash in Redis when the
-# archive is configured with Redis. Never in one process's memory.
+# archive is configured with Redis. Never in one process's memory. The stamp only moves
+# forward, so servers whose clocks differ a little can't refill a bucket twice.
 _BUCKET_SQL = """
 INSERT INTO core_ratebucket (bucket, tokens, stamp, allowed) VALUES (%s, %s, %s, %s)
 ON CONFLICT (bucket) DO UPDATE SET
     tokens = CASE WHEN {level} >= 1 THEN {level} - 1 ELSE {level} END,
     allowed = ({level} >= 1),
-    stamp = excluded.stamp
+    stamp = CASE WHEN excluded.stamp > core_ratebucket.stamp
+        THEN excluded.stamp ELSE core_ratebucket.stamp END
 RETURNING tokens, allowed
 """
 _LEVEL = (
@@ -58,7 +60,7 @@ if level >= 1 then
     level = level - 1
     allowed = 1
 end
-redis.call('HSET', KEYS[1], 'tokens', tostring(level), 'stamp', tostring(now))
+redis.call('HSET', KEYS[1], 'tokens', tostring(level), 'stamp', tostring(math.max(stamp, now)))
 redis.call('EXPIRE', KEYS[1], math.ceil(cap / rate) + 1)
 return {allowed, tostring(level)}
 """

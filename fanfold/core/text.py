@@ -177,3 +177,9 @@ def text_problem(value: str) -> str | None:
         f"contains a character that can't be stored ({what}, at position {found.start() + 1}). "
         "Remove it and send again."
     )
+
+
+def storable(value: str) -> str:
+    """The text with every character no field can hold replaced by U+FFFD, for keeping
+    what a reader typed where a form error can't be shown (a kept form, an autosave)."""
+    return _UNSTORABLE.sub("\ufffd", value)

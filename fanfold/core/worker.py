@@ -16,6 +16,7 @@ import os
 import socket
 from collections.abc import Collection
 from datetime import timedelta
+from pathlib import Path
 
 from django.db import transaction
 from django.tasks import TaskResultStatus
@@ -71,7 +72,15 @@ def worker_gone(wid: str, *, live_worker_ids: Collection[str], supervisor_pid: i
     pid = parsed[1]
     if pid == supervisor_pid:
         return True
-    return not _pid_alive(pid)
+    if not _pid_alive(pid):
+        return True
+    # Alive, but is it still that supervisor? After a restart of the machine the number may
+    # belong to any process now.
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None  # no /proc here: can't tell
+    return b"run_worker" not in command
 
 
 @transaction.atomic

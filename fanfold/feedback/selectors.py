@@ -3,14 +3,21 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
 from fanfold.accounts.models import User
 from fanfold.accounts.selectors import muted_user_ids
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos
-from fanfold.works.models import Chapter, CommentPolicy, Status, Work, work_visibility_q
+from fanfold.works.models import (
+    Chapter,
+    CommentPolicy,
+    Status,
+    Work,
+    WorkCreator,
+    work_visibility_q,
+)
 
 # Replies deeper than this (below the top of the page) continue on the comment's own page.
 THREAD_DEPTH_CAP = 5
@@ -190,9 +197,16 @@ def inbox_items(*, user: User) -> QuerySet[InboxItem]:
     chapter_seen = Q(comment__chapter__isnull=True) | Q(
         comment__chapter__in=Chapter.objects.visible_to(user)
     )
+    # A comment waiting for approval (new, edited or held by staff) reaches only the work's
+    # creators and its own writer.
+    comment_seen = (
+        Q(comment__status=CommentStatus.PUBLISHED)
+        | Q(comment__user=user)
+        | Q(Exists(WorkCreator.objects.filter(work=OuterRef("comment__work"), user=user)))
+    )
     return (
         InboxItem.objects.filter(work_visibility_q(user, prefix="comment__work__"), user=user)
-        .filter(chapter_seen)
+        .filter(chapter_seen, comment_seen)
         .exclude(comment__user_id__in=muted)
         .select_related("comment__work", "comment__chapter", "comment__user")
     )

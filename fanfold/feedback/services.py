@@ -16,7 +16,7 @@ from fanfold.core.permissions import moderates
 from fanfold.core.tasks import enqueue_on_commit
 from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_comment
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos, Report
-from fanfold.feedback.selectors import shown_comments
+from fanfold.feedback.selectors import inbox_items, shown_comments
 from fanfold.works.models import Chapter, CommentPolicy, Work, WorkCreator
 
 COMMENT_MAX = 10_000
@@ -313,8 +313,9 @@ def comment_thread_freeze(*, comment: Comment, by: User, frozen: bool) -> Commen
 
 @transaction.atomic
 def inbox_mark_read(*, user: User, item_ids: list[int] | None = None) -> int:
-    """Mark inbox items read (all of them when no ids are given)."""
-    items = InboxItem.objects.filter(user=user, read=False)
+    """Mark inbox items read (all of them when no ids are given); only items the inbox shows
+    now, so one hidden for a while comes back unread."""
+    items = inbox_items(user=user).filter(read=False)
     if item_ids is not None:
         items = items.filter(pk__in=item_ids)
     return items.update(read=True)

@@ -45,9 +45,10 @@ def _is_creator_q(user, work_ref: str) -> Q:
 
 
 def work_visibility_q(user, prefix: str = "") -> Q:
-    """The one rule for who may see a work: published (restricted ones to logged-in
-    readers only) or created by the reader. ``prefix`` applies it through a relation."""
-    published = Q(**{f"{prefix}status": Status.PUBLISHED})
+    """The one rule for who may see a work: published and not hidden by staff (restricted
+    ones to logged-in readers only), or created by the reader. ``prefix`` applies it
+    through a relation."""
+    published = Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}hidden": False})
     if user is None or not user.is_authenticated:
         return published & Q(**{f"{prefix}restricted": False})
     # Muting hides other people's works, never one's own (a muted co-creator included).
@@ -92,6 +93,9 @@ class Work(AuthoredText):
     language = models.CharField(max_length=8, choices=LANGUAGES, default="en")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     restricted = models.BooleanField(default=False, help_text="Only logged-in readers see it.")
+    hidden = models.BooleanField(
+        default=False, help_text="Hidden by the archive's staff: only its creators see it."
+    )
     complete = models.BooleanField(default=False)
     expected_chapters = models.PositiveIntegerField(null=True, blank=True)
 

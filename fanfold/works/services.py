@@ -11,7 +11,13 @@ from django.utils import timezone
 from fanfold.accounts.models import User
 from fanfold.core.pagecache import content_changed
 from fanfold.core.permissions import moderates
-from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_text, word_count
+from fanfold.core.text import (
+    SANITIZER_VERSION,
+    TextFormat,
+    render_text,
+    storable,
+    word_count,
+)
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES, TagType
 from fanfold.tags.services import TAG_NAME_MAX, tags_ensure
 from fanfold.works.models import (
@@ -278,6 +284,8 @@ def work_publish(*, work: Work, by: User) -> Work:
     _require_creator(work, by)
     if work.status == Status.PUBLISHED:
         return work
+    if work.hidden:
+        raise ValidationError("The archive's staff hid this work: it can't be posted now.")
     now = timezone.now()
     work.status = Status.PUBLISHED
     work.published_at = work.updated_at = now
@@ -312,30 +320,23 @@ def work_refresh(*, work: Work) -> Work:
 
 @transaction.atomic
 def work_takedown(*, work: Work, by: User) -> Work:
-    """Take a work off the archive (back to draft: only its creators see it); staff only."""
-    if not moderates(by, "works.change_work"):
-        raise PermissionDenied("Only staff may take a work down.")
-    if work.status != Status.DRAFT:
-        work.status = Status.DRAFT
-        _refresh_counts(work)
-        _save_work(work)
-        content_changed()
-    return work
+    """Hide a work from everyone but its creators (staff moderating); they can't undo it."""
+    return _set_hidden(work, by, hidden=True)
 
 
 @transaction.atomic
 def work_restore(*, work: Work, by: User) -> Work:
-    """Put a work that was taken down back up as it was (its draft chapters stay drafts)."""
+    """Show a work staff had hidden again, as it was (staff moderating)."""
+    return _set_hidden(work, by, hidden=False)
+
+
+def _set_hidden(work: Work, by: User, *, hidden: bool) -> Work:
     if not moderates(by, "works.change_work"):
-        raise PermissionDenied("Only staff may restore a work.")
-    if work.status == Status.PUBLISHED:
-        return work
-    if work.published_at is None or not work.chapters.filter(status=Status.PUBLISHED).exists():
-        raise ValidationError("This work was never posted: only its creators can publish it.")
-    work.status = Status.PUBLISHED
-    _refresh_counts(work)
-    _save_work(work)
-    content_changed()
+        raise PermissionDenied("Only staff may hide or restore a work.")
+    if work.hidden != hidden:
+        work.hidden = hidden
+        Work.objects.filter(pk=work.pk).update(hidden=hidden)
+        content_changed()
     return work
 
 
@@ -478,9 +479,21 @@ def chapters_reorder(*, work: Work, by: User, order: list[int]) -> None:
 
 @transaction.atomic
 def editor_draft_save(*, user: User, key: str, data: dict[str, Any]) -> EditorDraft:
-    """Keep what an author has typed so far into an editor (autosave)."""
+    """Keep what an author has typed so far into an editor (autosave).
+
+    Characters no field can hold become U+FFFD here; the real save then asks for them to go.
+    """
+    data = {storable(k): _storable(v) for k, v in data.items()}
     draft, _ = EditorDraft.objects.update_or_create(user=user, key=key, defaults={"data": data})
     return draft
+
+
+def _storable(value: Any) -> Any:
+    if isinstance(value, str):
+        return storable(value)
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
 
 
 @transaction.atomic

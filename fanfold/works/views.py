@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from fanfold.bookmarks.selectors import tag_in_bookmarks_seen_by
 from fanfold.bookmarks.services import reading_record
 from fanfold.core.rescue import login_required_keeping_post, restored_post
+from fanfold.core.text import text_problem
 from fanfold.core.views import cacheable, paginate
 from fanfold.feedback import selectors as feedback_selectors
 from fanfold.stats.hits import mark_hit
@@ -420,7 +421,7 @@ def autosave(request: HttpRequest) -> HttpResponse:
     if size > AUTOSAVE_MAX_BYTES:
         return JsonResponse({"error": "Too much text to autosave."}, status=413)
     key = request.POST.get("autosave_key", "")
-    if not key or len(key) > 100:
+    if not key or len(key) > 100 or text_problem(key):
         return JsonResponse({"error": "Missing autosave key."}, status=400)
     data = {
         k: request.POST.getlist(k)

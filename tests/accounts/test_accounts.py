@@ -155,3 +155,26 @@ def test_revoking_a_bogus_token_id_is_404(client, author):
     client.force_login(author)
     assert client.post("/profile/tokens/", {"revoke": "abc"}).status_code == 404
     assert client.post("/profile/tokens/", {"revoke": "99999"}).status_code == 404
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_verification_job_run_again_sends_no_second_email(client):
+    """A requeued or retried job for the same request sends nothing more; a new request
+    for a link (the resend button) does send one."""
+    from fanfold.accounts.tasks import email_verification_send_task
+    from fanfold.core.models import EmailSent
+
+    client.post(
+        "/signup/",
+        {"username": "twice", "email": "twice@example.org", "password1": PASSWORD,
+         "password2": PASSWORD},
+    )  # fmt: skip
+    assert len(mail.outbox) == 1
+    user = User.objects.get(username="twice")
+    key = EmailSent.objects.get().key
+    request = key.rsplit(":", 1)[1]
+    email_verification_send_task.call(user.pk, request=request)  # the same job, run again
+    assert len(mail.outbox) == 1
+    client.force_login(user)
+    client.post("/verify-again/")
+    assert len(mail.outbox) == 2

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.forms import MultiWidget
 from django.test import Client
 
@@ -13,6 +14,7 @@ from fanfold.bookmarks.services import BookmarkInput, bookmark_save
 from fanfold.feedback.models import Comment, Kudos, Report
 from fanfold.feedback.services import comment_create, kudos_leave
 from fanfold.works.models import Chapter, Work
+from fanfold.works.services import work_publish
 from tests.factories import UserFactory, WorkFactory, add_chapter
 
 pytestmark = pytest.mark.django_db
@@ -255,12 +257,21 @@ def test_admin_work_takedown_and_restore_reach_guests(client, published_work, ad
 
     admin_post(*action("works/work", "take_down", [published_work]))
 
-    assert Work.objects.get(pk=published_work.pk).status == "draft"
+    assert Work.objects.get(pk=published_work.pk).hidden
     assert published_work.title not in client.get("/").content.decode()
     assert client.get(url).status_code == 404
+    # Its creator still sees it, told why, and can't post it again on their own.
+    creator = published_work.creators.get()
+    client.force_login(creator)
+    assert "staff hid this work" in client.get(url).content.decode()
+    with pytest.raises(ValidationError):
+        Work.objects.filter(pk=published_work.pk).update(status="draft")
+        work_publish(work=Work.objects.get(pk=published_work.pk), by=creator)
+    Work.objects.filter(pk=published_work.pk).update(status="published")
+    client.logout()
 
     admin_post(*action("works/work", "restore", [published_work]))
-    assert Work.objects.get(pk=published_work.pk).status == "published"
+    assert not Work.objects.get(pk=published_work.pk).hidden
     assert published_work.title in client.get("/").content.decode()
 
 

@@ -117,3 +117,13 @@ def test_two_web_workers_and_a_restart_share_the_login_limit(tmp_path):
     assert set(statuses) == {200, 429}  # the login page again with its error, or 429
     with fanfold_server(tmp_path) as base:
         assert failed_logins(base, 3) == [429, 429, 429]
+
+
+def test_a_server_with_a_slow_clock_refills_nothing_twice(store, clock):
+    """Two servers whose clocks are 30 s apart, alternating: the time only counts once."""
+    assert attempts(3, limit=3, window=30).count(None) == 3
+    for _ in range(3):
+        clock.now -= 30  # the other server's clock
+        assert rate_limited("test", "someone", limit=3, window=30) is not None
+        clock.now += 30
+        assert rate_limited("test", "someone", limit=3, window=30) is not None

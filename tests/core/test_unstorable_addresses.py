@@ -45,3 +45,10 @@ def test_a_next_that_is_not_a_local_path_goes_home(client, author, other, nxt):
     )
     assert response.status_code == 302 and response["Location"].startswith("/")
     assert not response["Location"].startswith("//")
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "ff_theme"])
+def test_a_cookie_with_a_nul_is_dropped_not_a_500(client, author, cookie):
+    client.cookies[cookie] = "abcdefghij\x00klm"
+    assert client.get("/").status_code == 200
+    assert client.get(f"/users/{author.username}/").status_code == 200

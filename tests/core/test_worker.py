@@ -173,18 +173,27 @@ def test_only_jobs_of_workers_that_are_gone_are_requeued(db_tasks):
     ours_live = first_run_hangs_task.enqueue("b").id  # the worker this supervisor runs now
     other_gone = first_run_hangs_task.enqueue("c").id  # supervisor process is gone
     other_live = first_run_hangs_task.enqueue("d").id  # another live supervisor here
+    reused = first_run_hangs_task.enqueue("g").id  # its pid now belongs to another program
     unknown_new = first_run_hangs_task.enqueue("e").id  # a plain db_worker, just started
     unknown_old = first_run_hangs_task.enqueue("f").id  # a plain db_worker, hours ago
     live = worker_id(supervisor_pid=me, number=2)
     _running(ours_dead, worker=worker_id(supervisor_pid=me, number=1))
     _running(ours_live, worker=live)
     _running(other_gone, worker=worker_id(supervisor_pid=_dead_pid(), number=1))
-    _running(other_live, worker=worker_id(supervisor_pid=os.getppid(), number=1))
+    supervisor = subprocess.Popen(  # a live process that is a run_worker supervisor
+        [sys.executable, "-c", "import time; time.sleep(120)", "run_worker"]
+    )
+    _running(other_live, worker=worker_id(supervisor_pid=supervisor.pid, number=1))
+    _running(reused, worker=worker_id(supervisor_pid=os.getppid(), number=1))
     _running(unknown_new, worker="x" * 32)
     _running(unknown_old, worker="y" * 32, started_ago=timedelta(hours=2))
 
-    requeued = tasks_requeue_orphaned(live_worker_ids={live}, supervisor_pid=me)
-    expected = {ours_dead, other_gone, unknown_old}
+    try:
+        requeued = tasks_requeue_orphaned(live_worker_ids={live}, supervisor_pid=me)
+    finally:
+        supervisor.kill()
+        supervisor.wait()
+    expected = {ours_dead, other_gone, unknown_old, reused}
     assert {r.replace("-", "") for r in requeued} == {e.replace("-", "") for e in expected}
     status = dict(DBTaskResult.objects.values_list("id", "status"))
     by_id = {str(k).replace("-", ""): v for k, v in status.items()}
@@ -192,7 +201,9 @@ def test_only_jobs_of_workers_that_are_gone_are_requeued(db_tasks):
         assert by_id[e.replace("-", "")] == "READY"
     for r in (ours_live, other_live, unknown_new):
         assert by_id[r.replace("-", "")] == "RUNNING"
-    # Idempotent: nothing more to do the second time.
+    # Idempotent: nothing more to do the second time (the other supervisor is gone now).
+    again = tasks_requeue_orphaned(live_worker_ids={live}, supervisor_pid=me)
+    assert [r.replace("-", "") for r in again] == [str(other_live).replace("-", "")]
     assert tasks_requeue_orphaned(live_worker_ids={live}, supervisor_pid=me) == []
 
 

@@ -96,3 +96,31 @@ def test_an_email_the_mail_server_refused_is_sent_by_the_retry(settings, publish
     assert comment_email_task.call(comment.pk) == 1
     assert comment_email_task.call(comment.pk) == 0
     assert len(mail.outbox) == 1
+
+
+def test_a_reply_held_for_approval_leaves_the_inbox_and_its_email(
+    client, published_work, author, other
+):
+    from fanfold.feedback.models import Comment, CommentStatus
+
+    chapter = published_work.chapters.get()
+    top = comment_create(work=published_work, chapter=chapter, by=other, body="Hi")
+    reply = comment_create(work=published_work, chapter=chapter, by=author, body=REPLY, parent=top)
+    Comment.objects.filter(pk=reply.pk).update(status=CommentStatus.PENDING)  # held by staff
+    assert REPLY not in _inbox_page(client, other)
+    assert inbox_unread_count(other) == 0
+    other.email_on_comment = True
+    other.save()
+    mail.outbox.clear()
+    assert comment_email_task.call(reply.pk) == 0
+    # The writer still sees their own waiting comment; the creators see everything.
+    assert inbox_items(user=author).filter(comment=top).exists()
+
+
+def test_mark_all_read_leaves_what_is_hidden_for_later(client, other, reply_to_other):
+    from fanfold.feedback.services import inbox_mark_read
+
+    Work.objects.filter(pk=reply_to_other.work_id).update(status=Status.DRAFT)
+    inbox_mark_read(user=other)
+    Work.objects.filter(pk=reply_to_other.work_id).update(status=Status.PUBLISHED)
+    assert inbox_unread_count(other) == 1

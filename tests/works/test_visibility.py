@@ -3,12 +3,14 @@
 import pytest
 
 from fanfold.accounts.services import api_token_create
+from fanfold.works.models import Work
 from tests.factories import WorkFactory, add_chapter
 
 STATES = {
     "published": dict(publish=True),
     "draft": dict(publish=False),
     "restricted": dict(publish=True, restricted=True),
+    "hidden": dict(publish=True),  # then hidden by staff
 }
 # Who sees what: (state, viewer) -> visible
 EXPECTED = {
@@ -21,6 +23,9 @@ EXPECTED = {
     ("restricted", "anonymous"): False,
     ("restricted", "other"): True,
     ("restricted", "creator"): True,
+    ("hidden", "anonymous"): False,
+    ("hidden", "other"): False,
+    ("hidden", "creator"): True,
 }
 
 
@@ -40,6 +45,8 @@ def test_work_pages(state, viewer, client, author, other):
     work = WorkFactory(
         by=author, title="Secret Garden Story", fandoms=["Vis Fandom"], **STATES[state]
     )
+    if state == "hidden":
+        Work.objects.filter(pk=work.pk).update(hidden=True)
     chapter = work.chapters.get()
     visible = EXPECTED[(state, viewer)]
     c = _client_for(viewer, client, author, other)
