@@ -2,6 +2,7 @@
 sites go to the story's private contact, never into the title, byline, notes, tags or text."""
 
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -400,3 +401,217 @@ def test_only_the_authors_own_addresses_let_them_claim():
     author = UserFactory(username="jdoe", email="JDoe@univ.example.edu", email_verified=True)
     assert imported_stories_claimable(user=noted) == []
     assert [s.work for s in imported_stories_claimable(user=author)] == [work]
+
+
+# --- Addresses written "x at host.tld" next to a request for mail --------------------------
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "The end. Feedback to jane at aol.com please!",
+        "The end. Comments to jane at aol.com, please.",
+        "Send flames to jane at aol.com.",
+        "C&C welcome at jane at aol.com!",
+        "You can reach me at jane at aol.com any time.",
+        "Write to jane at aol dot com if you liked it.",
+        "Comments? jane at aol.com",
+    ],
+)
+def test_story_text_with_a_feedback_cue_loses_the_plain_at_address(closing):
+    story = parse_text(
+        f"Title: Cue\nAuthor: Jo\nRating: G\n\nShe walked home in the rain.\n\n{closing}\n",
+        source="cue.txt",
+    )
+    assert "aol" not in public_text(story).lower(), closing
+    assert story.chapters[0].text.startswith("She walked home in the rain.")
+    # A closing line of only a plea is the author's (as a signature is); either way private.
+    contact = story.private_contact
+    assert "jane@aol.com" in contact.email + contact.mentioned
+
+
+def test_feedback_address_in_the_last_paragraph_of_story_text():
+    story = parse_text(
+        "Title: Cue\nAuthor: Jo\nRating: G\n\nShe walked home in the rain. She worked at "
+        "aol.com then.\n\nThe end. Feedback to jane at aol.com please!\n",
+        source="cue.txt",
+    )
+    text = story.chapters[0].text
+    assert text == (
+        "She walked home in the rain. She worked at aol.com then.\n\nThe end. Feedback please!"
+    )
+    # Met in the story text: private, but never the author's for claiming.
+    assert story.private_contact.mentioned == ["jane@aol.com"]
+    assert story.private_contact.email == []
+    assert "contact details removed from chapter 1" in story.review_needed
+
+
+def test_feedback_cue_in_html_story_text():
+    story = parse_html(
+        "<html><head><title>Cue</title></head><body><p>Xander ran.</p>"
+        "<p>The end. Feedback to jane at aol.com please!</p></body></html>",
+        source="cue.html",
+    )
+    assert "aol" not in public_text(story).lower()
+    assert "Xander ran." in (story.chapters[0].html or "")
+    assert story.private_contact.mentioned == ["jane@aol.com"]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "She worked at aol.com for a year before the layoffs.",
+        "He once sent a fax to a man who worked at aol.com.",  # "sent" is not a request
+        "They met at the Bronze at nine.",
+    ],
+)
+def test_plain_at_in_narrative_without_a_cue_is_kept(prose):
+    contact = PrivateContact()
+    assert scrub(prose, contact, strict=True) == prose
+    assert contact == PrivateContact()
+
+
+# --- Look-alike characters -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "jane\uff20example.com",  # full-width @
+        "jane\uff20example\uff0ecom",  # full-width @ and full stop
+        "jane\ufe6bexample.com",  # small commercial at
+        "jane@example\ufe52com",  # small full stop
+        "jane@example\u3002com",  # ideographic full stop
+        "jane@exam\u200bple.com",  # a zero-width space inside
+        "\uff4a\uff41\uff4e\uff45\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d",
+    ],
+)
+def test_look_alike_characters_do_not_hide_an_address(address):
+    story = ParsedStory(
+        source="x.txt",
+        format="text",
+        title="Moonrise",
+        summary=f"Buffy at dawn. Questions? {address}",
+        notes=f"Thanks to my beta Ann ({address}) for the commas.",
+        chapters=[ParsedChapter("One", ["Buffy ran."])],
+    )
+    keep_private(story)
+    assert story.summary == "Buffy at dawn. Questions?"
+    assert story.notes == "Thanks to my beta Ann for the commas."
+    assert story.private_contact.mentioned == ["jane@example.com"]
+    assert "notes" in " ".join(story.review_needed)
+
+
+def test_look_alike_cut_leaves_the_rest_of_the_text_as_written():
+    """The cut is found in a folded copy but made in the original: the characters around
+    it (full-width letters, ligatures, accents) are published exactly as written."""
+    text = (
+        "\uff21\uff4e\uff4e\u2019s \ufb01nal note \u2014 caf\u00e9 \u2460: "
+        "jane\uff20example\uff0ecom, thanks!"
+    )
+    contact = PrivateContact()
+    cleaned = scrub(text, contact)
+    assert cleaned == "\uff21\uff4e\uff4e\u2019s \ufb01nal note \u2014 caf\u00e9 \u2460, thanks!"
+    assert contact.email == ["jane@example.com"]
+
+
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="ab\uff41\uff42\ufb01\u00e9\u200b\u2460 .,!?\n", max_size=20),
+            st.sampled_from(["jo\uff20ex\uff0eorg", "jo@ex\u3002org", "AIM\uff1a Jo99"]),
+        ),
+        max_size=10,
+    )
+)
+def test_look_alike_cuts_keep_every_other_character(pieces):
+    text = " ".join(pieces)
+    cleaned = scrub(text, PrivateContact())
+    folded = unicodedata.normalize("NFKC", cleaned).replace("\u3002", ".")
+    assert not ADDRESS.search(folded) and "Jo99" not in folded
+    if not any(p.startswith(("jo", "AIM")) for p in pieces):
+        assert cleaned == text
+    else:  # what is left was in the text, in order
+        rest = iter(text)
+        assert all(c in rest for c in cleaned.replace("\n\n", "\n") if not c.isspace())
+
+
+# --- Clean punctuation where contacts were cut ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "cleaned"),
+    [
+        (
+            "Thanks to my beta Ann, ann_beta@yahoo.co.uk, and my MSN is AnnB_99.",
+            "Thanks to my beta Ann.",
+        ),
+        ("Thanks to Ann, ann@example.net, for the beta.", "Thanks to Ann, for the beta."),
+        ("Beta'd by Ann, ann@example.net.", "Beta'd by Ann."),
+    ],
+)
+def test_cut_contacts_leave_no_doubled_or_dangling_punctuation(note, cleaned):
+    story = ParsedStory(
+        source="x.txt", format="text", notes=note, chapters=[ParsedChapter("", ["Text."])]
+    )
+    keep_private(story)
+    assert story.notes == cleaned
+    assert_private(story, ["AnnB_99", "ann_beta", "MSN"])
+
+
+# --- Characters that can't be stored -------------------------------------------------------
+
+
+def test_guard_replaces_characters_that_cannot_be_stored():
+    story = ParsedStory(
+        source="x.txt",
+        format="text",
+        title="Moon\x00rise",
+        creators=["Jane\ud800"],
+        summary="A \ufdd0summary\uffff.",
+        notes="Notes \U0010ffff here.",
+        freeforms=["Angst\udfff"],
+        chapters=[ParsedChapter("One\x00", ["Buffy\x00 ran.", "Willow \ud83d walked."])],
+    )
+    keep_private(story)
+    published = public_text(story)
+    assert not re.search("[\x00\ud800-\udfff\ufdd0-\ufdef\uffff\U0010ffff]", published)
+    assert story.title == "Moon\ufffdrise"
+    assert story.chapters[0].paragraphs == ["Buffy\ufffd ran.", "Willow \ufffd walked."]
+    assert "some characters could not be read and were replaced" in story.review_needed
+
+
+# --- Postings in several parts -------------------------------------------------------------
+
+
+def test_every_parts_contacts_and_review_reasons_are_kept(db):
+    import io
+    import json
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "import_stories",
+        str(FIXTURES / "river-days-2.txt"),
+        str(FIXTURES / "river-days-1.txt"),
+        "--json",
+        "--with-text",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
+    [story] = [json.loads(line) for line in out.getvalue().splitlines() if line.startswith("{")]
+    assert story["title"] == "River Days" and len(story["chapters"]) == 2
+    contact = story["private_contact"]
+    # Both From: headers are the author's; the beta reader's address, in part 2's note, is not.
+    assert contact["email"] == ["tamsin@example.org", "tvale@home.example.net"]
+    assert contact["mentioned"] == ["ann.beta@example.com", "tvale@home.example.net"]
+    # Part 2's reasons are kept, its "chapter 1" named as the merged work's chapter 2.
+    assert "contact details removed from notes" in story["review_needed"]
+    assert "contact details removed from chapter 2" in story["review_needed"]
+    assert "contact details removed from chapter 1" not in story["review_needed"]
+    assert "tvale" not in json.dumps(story["chapters"])
+    imported = ImportedStory.objects.get(work_id=story["work_id"])
+    assert set(imported.emails) == {"tamsin@example.org", "tvale@home.example.net"}
+    assert imported.mentioned_emails == ["ann.beta@example.com", "tvale@home.example.net"]

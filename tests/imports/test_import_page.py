@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,46 @@ def test_formatted_upload_keeps_emphasis_through_the_preview(client, author):
     )
     chapter = Work.objects.get().chapters.get()
     assert "<i>twice</i>" in chapter.body_html and "script" not in chapter.body_html
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xff\xfeA\x00B",  # odd length
+        b"\xff\xfeA\x00\x00\xd8B\x00",  # a lone surrogate
+        "\ufeffTitle: Broken\nAuthor: Kit\n\nBuffy\x00 ran \udc00 home.\n".encode(
+            "utf-16-le", errors="surrogatepass"
+        ),
+    ],
+)
+def test_damaged_utf16_is_read_with_replacements(raw):
+    from fanfold.imports.importers.decode import decode_text
+
+    text = decode_text(raw)
+    assert "\ufffd" in text
+    assert not re.search("[\x00\ud800-\udfff]", text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        (b"\xff\xfeA\x00B", "A\ufffd"),
+        (b"\xff\xfeA\x00\x00\xd8B\x00", "A\ufffdB"),
+        (
+            "\ufeffTitle: Broken\nAuthor: Kit\n\nBuffy ran \udc00 home.\x00\n\nThe end.\n".encode(
+                "utf-16-le", errors="surrogatepass"
+            ),
+            "Buffy ran \ufffd home.\ufffd",
+        ),
+    ],
+)
+def test_damaged_utf16_upload_shows_a_preview_not_an_error(client, author, raw, shown):
+    client.force_login(author)
+    upload = SimpleUploadedFile("broken.txt", raw)
+    response = client.post("/works/import/", {"file": upload, "preview": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert shown in page
+    assert "some characters could not be read and were replaced" in page
+    assert not Work.objects.exists()

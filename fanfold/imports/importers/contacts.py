@@ -3,9 +3,14 @@ messenger handles ("AIM: JaneFic99", "ICQ# 1234567") and personal sites. They ar
 story's private contact and never published; `keep_private` is the last step of every importer.
 """
 
+import functools
 import html as htmlmod
 import re
+import unicodedata
+from collections.abc import Callable
 
+from fanfold.core.text import storable
+from fanfold.imports.importers.decode import REPLACEMENT
 from fanfold.imports.importers.story import ParsedStory, PrivateContact, html_paragraphs
 
 _MARK = "\x00"  # where a contact was cut out, until the sentence around it is tidied
@@ -22,6 +27,13 @@ _OBFUSCATED_RE = re.compile(
     rf"(?<![\w.+-])(?P<local>[A-Za-z0-9][\w.+-]*?)(?P<at>{_AT})"
     rf"(?P<domain>[A-Za-z0-9][\w-]*(?:(?:{_DOT})[A-Za-z0-9][\w-]*)*?)(?:{_DOT})"
     rf"(?P<tld>(?i:{_TLDS}))\b(?!(?:{_DOT})[A-Za-z])"
+)
+# In story text "at" is often just a word: "x at host.tld" is an address there only when the
+# sentence asks for mail ("Feedback to jane at aol.com please!").
+_CUE_RE = re.compile(
+    r"(?<![\w&])(?:feedback|comments?|e-?mail(?:s|ed)?|mail|write|reach|contact|send|reply|"
+    r"flames|c&c)(?![\w&])",
+    re.I,
 )
 _PLACEHOLDER_RE = re.compile(r"\[email(?:\s|&nbsp;|&#160;|\xa0)*protected\]", re.I)
 
@@ -87,7 +99,7 @@ def _add(values: list[str], value: str) -> None:
 
 
 def merge(into: PrivateContact, found: PrivateContact) -> None:
-    for name in ("email", "im", "urls"):
+    for name in ("email", "im", "urls", "mentioned"):
         for value in getattr(found, name):
             _add(getattr(into, name), value)
 
@@ -96,6 +108,76 @@ def _looks_like_handle(handle: str, label: str = "") -> bool:
     if label.upper().startswith("ICQ"):
         return bool(re.fullmatch(r"[\d-]{3,}", handle))
     return bool(re.search(r"\d|_|[a-z][A-Z]", handle))
+
+
+# Look-alikes NFKC leaves alone but that stand for a dot in an address ("。", "｡").
+_LOOKALIKES = {"\u3002": ".", "\uff61": "."}
+
+
+@functools.cache
+def _fold(char: str) -> str:
+    """How a character reads in an address: "＠" as "@", "．" as ".", zero-width as nothing."""
+    if char in _LOOKALIKES:
+        return _LOOKALIKES[char]
+    if unicodedata.category(char) == "Cf":  # zero-width space, soft hyphen, ...
+        return ""
+    return unicodedata.normalize("NFKC", char)
+
+
+class _Marking:
+    """Text being marked. The patterns search `text`, where look-alike characters are
+    folded ("jane＠example．com" reads as "jane@example.com"); each cut is made at the same
+    characters of the original, so all the rest is kept exactly as written."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # Each original character with how it reads, or None when none is folded.
+        self.chars: list[tuple[str, str]] | None = None
+        if not text.isascii():
+            chars = [(c, _fold(c)) for c in text]
+            if any(c != folded for c, folded in chars):
+                self.chars = chars
+                self.text = "".join(folded for _, folded in chars)
+
+    def sub(self, pattern: re.Pattern[str], repl: Callable[[re.Match[str]], str]) -> None:
+        """`pattern.sub(repl, text)` where `repl` returns the match (kept) or a mark with
+        some tail of the match ("http://x/," gives the mark and ",")."""
+        if self.chars is None:
+            self.text = pattern.sub(repl, self.text)
+            return
+        owner = [i for i, (_, folded) in enumerate(self.chars) for _ in folded]
+        chars: list[tuple[str, str]] = []
+        last = 0
+        for m in pattern.finditer(self.text):
+            new = repl(m)
+            if new == m.group(0):
+                continue
+            tail = new[len(_MARK) :]
+            assert new.startswith(_MARK) and m.group(0).endswith(tail), new
+            start = max(owner[m.start()], last)
+            end = max(owner[m.end() - 1] + 1, start)
+            kept = max(owner[m.end() - len(tail)], start) if tail else end
+            chars += self.chars[last:start]
+            chars.append((_MARK, _MARK))
+            chars += self.chars[kept:end]
+            last = end
+        self.chars = chars + self.chars[last:]
+        self.text = "".join(folded for _, folded in self.chars)
+
+    def original(self) -> str:
+        return self.text if self.chars is None else "".join(c for c, _ in self.chars)
+
+
+def _asks_for_mail(m: re.Match[str]) -> bool:
+    """Whether the sentence around a match asks for mail (or a short question just before
+    it does: "Comments? jane at aol.com")."""
+    text = m.string
+    before = re.split(r"(?<=[.!?])\s+|\n", text[max(0, m.start() - 300) : m.start()])
+    after = re.split(r"[.!?](?=\s|$)|\n", text[m.end() : m.end() + 300], maxsplit=1)[0]
+    words = [before[-1], after]
+    if len(before) > 1 and before[-2].endswith("?") and len(before[-2].split()) <= 3:
+        words.append(before[-2])
+    return any(_CUE_RE.search(w) for w in words)
 
 
 def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> str:
@@ -125,22 +207,23 @@ def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> s
     def obfuscated(m: re.Match) -> str:
         at = m.group("at")
         words = at.strip() not in ("at", "AT", "@") or re.search(r"dot|DOT", m.group(0))
-        if strict and at.strip() == "at" and not words:
+        if strict and at.strip() == "at" and not words and not _asks_for_mail(m):
             return m.group(0)  # "worked at aol.com" in a story is not an address
         domain = re.sub(_DOT, ".", m.group("domain"))
         _add(into.email, f"{m.group('local')}@{domain}.{m.group('tld')}")
         return _MARK
 
-    text = _IM_LABELED_RE.sub(handle, text)
-    text = _EMAIL_RE.sub(email, text)
-    text = _OBFUSCATED_RE.sub(obfuscated, text)
-    text = _IM_BARE_RE.sub(bare, text)
-    text = _IM_CUE_RE.sub(cue, text)
-    text = _PLACEHOLDER_RE.sub(_MARK, text)
+    marking = _Marking(text.replace(_MARK, REPLACEMENT))
+    marking.sub(_IM_LABELED_RE, handle)
+    marking.sub(_EMAIL_RE, email)
+    marking.sub(_OBFUSCATED_RE, obfuscated)
+    marking.sub(_IM_BARE_RE, bare)
+    marking.sub(_IM_CUE_RE, cue)
+    marking.sub(_PLACEHOLDER_RE, lambda m: _MARK)
 
     def url(m: re.Match) -> str:
         value = m.group(0).rstrip(".,;:!?")
-        before = text[max(0, m.start() - 40) : m.start()].split("\n")[-1]
+        before = m.string[max(0, m.start() - 40) : m.start()].split("\n")[-1]
         if all_urls or _PERSONAL_HOST_RE.fullmatch(value) or "~" in value:
             pass
         elif not _SITE_LABEL_RE.search(before):
@@ -148,7 +231,7 @@ def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> s
         _add(into.urls, value)
         return _MARK + m.group(0)[len(value) :]
 
-    text = _URL_RE.sub(url, text)
+    marking.sub(_URL_RE, url)
 
     def personal(m: re.Match) -> str:
         value = m.group(0).rstrip(".,;:!?")
@@ -158,7 +241,8 @@ def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> s
         _add(into.urls, value)
         return _MARK + m.group(0)[len(value) :]
 
-    return _PERSONAL_HOST_RE.sub(personal, text)
+    marking.sub(_PERSONAL_HOST_RE, personal)
+    return marking.original()
 
 
 def _only(words: list[str], allowed: frozenset[str]) -> bool:
@@ -178,16 +262,31 @@ def _tidy(sentence: str) -> str:
         flags=re.I,
     )
 
-    def cut(match: re.Match) -> str:
-        before = sentence[: match.start()]
-        after = sentence[match.end() :]
-        if not before or not after or before[-1] in "([{\n" or after[0] in ",.;:!?)]}\n":
-            return ""
-        return " "
-
-    sentence = re.sub(rf"[ \t]*{m}+[ \t]*", cut, sentence)
+    pieces = re.split(rf"[ \t]*{m}+[ \t]*", sentence)
+    sentence = pieces[0]
+    for after in pieces[1:]:
+        sentence = _join(sentence, after)
     sentence = re.sub(r"^[\s,;:]+", "", sentence)
     return re.sub(r"\s*[,;:/|\-–—]+\s*$", "", sentence).rstrip()
+
+
+# "and my" left before a cut at the end ("and my MSN is X." loses "MSN is X" as one handle)
+_DANGLING_RE = re.compile(r"(?:[,;]?\s*\b(?:and|or)\s+)?\bmy\s*$", re.I)
+
+
+def _join(before: str, after: str) -> str:
+    """The words before and after a cut, with one space or mark of punctuation between."""
+    if before and (not after or after[0] in ".!?"):
+        before = _DANGLING_RE.sub("", before)
+    if not before or not after:
+        return before + after
+    if before[-1] in ",;:" and after[0] in ".!?":
+        return before[:-1].rstrip() + after  # "Ann, x." -> "Ann."
+    if before[-1] in ",;" and after[0] in ",;":
+        return before + after[1:]  # "Ann, x, and" -> "Ann, and"
+    if before[-1] in "([{\n" or after[0] in ",.;:!?)]}\n":
+        return before + after
+    return f"{before} {after}"
 
 
 def _clean_line(line: str) -> str:
@@ -335,7 +434,11 @@ def keep_private(story: ParsedStory) -> ParsedStory:
     Addresses found in the byline are the author's; those found in notes, summaries, tags
     and story text may be anyone's (a beta reader's, a friend's), so they are kept apart in
     `mentioned` and never let anyone claim the work.
+
+    It also replaces what can't be stored (NUL, lone surrogates, non-characters) with
+    U+FFFD, and asks for a review of text with such a replacement character in it.
     """
+    _make_storable(story)
     changed: list[str] = []
 
     def keep(probe: PrivateContact, *, authors: bool) -> None:
@@ -384,7 +487,39 @@ def keep_private(story: ParsedStory) -> ParsedStory:
                 _add(changed, where)
             chapter.html = cleaned
     for field in changed:
-        reason = f"contact details removed from {field}"
-        if reason not in story.review_needed:
-            story.review_needed.append(reason)
+        _add(story.review_needed, f"contact details removed from {field}")
+    if REPLACEMENT in _public(story):
+        _add(story.review_needed, UNREADABLE)
     return story
+
+
+UNREADABLE = "some characters could not be read and were replaced"
+
+
+def _make_storable(story: ParsedStory) -> None:
+    for name in ("source", "title", "summary", "notes", "language", "rating"):
+        value = getattr(story, name)
+        if value:
+            setattr(story, name, storable(value))
+    for name in (
+        "creators", "fandoms", "relationships", "characters", "freeforms", "categories",
+        "archive_warnings", "review_needed",
+    ):  # fmt: skip
+        setattr(story, name, [storable(v) for v in getattr(story, name)])
+    for name in ("email", "im", "urls", "mentioned"):
+        values = getattr(story.private_contact, name)
+        setattr(story.private_contact, name, [storable(v) for v in values])
+    for chapter in story.chapters:
+        chapter.title = storable(chapter.title)
+        chapter.paragraphs = [storable(p) for p in chapter.paragraphs]
+        if chapter.html:
+            chapter.html = storable(chapter.html)
+
+
+def _public(story: ParsedStory) -> str:
+    parts = [story.title or "", story.summary or "", story.notes or "", *story.creators]
+    parts += story.fandoms + story.relationships + story.characters + story.freeforms
+    parts += story.categories + story.archive_warnings
+    for chapter in story.chapters:
+        parts += [chapter.title, chapter.html or "", *chapter.paragraphs]
+    return "\n".join(parts)

@@ -1,5 +1,6 @@
 import hashlib
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
 from fanfold.imports import services
+from fanfold.imports.importers import contacts
 from fanfold.imports.importers.decode import ImportRefused
 from fanfold.imports.importers.story import ParsedChapter, ParsedStory
 from fanfold.imports.sources import iter_sources, parse_source
@@ -23,6 +25,11 @@ class Item:
         if len(self.digests) == 1:
             return self.digests[0]
         return hashlib.sha256("".join(sorted(self.digests)).encode()).hexdigest()
+
+
+def _renumbered(reason: str, offset: int) -> str:
+    """A later part's review reason: its "chapter 1" is a later chapter of the whole story."""
+    return re.sub(r"\bchapter (\d+)\b", lambda m: f"chapter {int(m.group(1)) + offset}", reason)
 
 
 def _merge_parts(items: list[Item]) -> list[Item]:
@@ -50,6 +57,12 @@ def _merge_parts(items: list[Item]) -> list[Item]:
         first = parts[0].story
         chapters: list[ParsedChapter] = []
         for part in parts:
+            if part.story is not first:  # every part's contacts stay private, none is lost
+                contacts.merge(first.private_contact, part.story.private_contact)
+                for reason in part.story.review_needed:
+                    reason = _renumbered(reason, len(chapters))
+                    if reason not in first.review_needed:
+                        first.review_needed.append(reason)
             for chapter in part.story.chapters:
                 number = part.story.part[0] if part.story.part else len(chapters) + 1
                 chapters.append(
