@@ -44,6 +44,12 @@ M = {
     "deleted_title": "SECRET-DELETED-TITLE-3a9b",
     "deleted_summary": "SECRET-DELETED-SUMMARY-70de",
     "deleted_text": "SECRET-DELETED-TEXT-d4c8",
+    "hidden_title": "SECRET-HIDDEN-TITLE-5e0b",
+    "hidden_summary": "SECRET-HIDDEN-SUMMARY-a91d",
+    "hidden_notes": "SECRET-HIDDEN-NOTES-3c7e",
+    "hidden_text": "SECRET-HIDDEN-TEXT-e48a",
+    "hidden_tag": "SECRET-HIDDEN-TAG-07f2",
+    "hidden_comment": "SECRET-HIDDEN-COMMENT-9b35",
     "muted_title": "MUTED-AUTHOR-TITLE-2b6f",
     "muted_text": "MUTED-AUTHOR-TEXT-8e03",
     "public_title": "PUBLIC-WORK-TITLE-1c2d",
@@ -88,6 +94,7 @@ def world(db) -> World:
     staff = UserFactory(username="staffer", is_staff=True, is_superuser=True)
     commenter = UserFactory(username="commenter")
     muted_author = UserFactory(username="mutedauthor")
+    fan = UserFactory(username="fan")  # bookmarked the hidden work before staff hid it
 
     pub = _work(author, key="public", publish=True, moderate_comments=True)
     pub_ch1 = pub.chapters.get()
@@ -104,6 +111,19 @@ def world(db) -> World:
     deleted = _work(author, key="deleted", publish=True)
     deleted_id, deleted_ch = deleted.pk, deleted.chapters.get().pk
     works.work_delete(work=deleted, by=author)
+    # Published, commented on and bookmarked, then hidden by staff: only its creator and
+    # staff may see it from then on.
+    hidden = _work(author, key="hidden", publish=True, freeforms=[M["hidden_tag"]])
+    hidden_ch = hidden.chapters.get()
+    hidden_comment = feedback.comment_create(
+        work=hidden, chapter=hidden_ch, by=author, body=M["hidden_comment"]
+    )
+    hidden_bm, _ = bookmark_save(
+        user=fan, work=hidden, data=BookmarkInput(note="A fan's note.", tags=["bm tag"])
+    )
+    works.work_takedown(work=hidden, by=staff)
+    hidden.refresh_from_db()
+    assert hidden.hidden
     muted = _work(muted_author, key="muted", publish=True)
     user_mute_set(user=reader, target=muted_author, muted=True)
 
@@ -169,6 +189,13 @@ def world(db) -> World:
             "bookmark_id": private_bm.pk,
         },
         "pending comment": {"comment_id": pending_comment.pk},
+        "hidden work": {
+            "work_id": hidden.pk,
+            "chapter_id": hidden_ch.pk,
+            "comment_id": hidden_comment.pk,
+            "bookmark_id": hidden_bm.pk,
+            "username": fan.username,
+        },
         "deleted work": {"work_id": deleted_id, "chapter_id": deleted_ch},
         "muted creator's work": {
             "work_id": muted.pk,
@@ -185,8 +212,15 @@ def world(db) -> World:
             "staff": staff,
             "commenter": commenter,
             "muted_author": muted_author,
+            "fan": fan,
         },
-        works={"published": pub, "draft": draft, "restricted": restricted, "muted": muted},
+        works={
+            "published": pub,
+            "draft": draft,
+            "restricted": restricted,
+            "muted": muted,
+            "hidden": hidden,
+        },
         tokens=tokens,
         params=params,
         scenarios=scenarios,
@@ -198,5 +232,7 @@ def world(db) -> World:
             "private_bm": private_bm,
             "public_bm": public_bm,
             "pub_ch1": pub_ch1,
+            "hidden_comment": hidden_comment,
+            "hidden_bm": hidden_bm,
         },
     )

@@ -128,21 +128,33 @@ class Result:
         return self.body.decode("utf-8", "replace")
 
 
-def send(client, method: str, url: str, **kwargs) -> Result:
-    """One request in a savepoint that is always rolled back: the fixture rows stay as they
-    are for the next request, and a database error (a PostgreSQL transaction aborted by a
-    failing query) can't spoil the ones after it. A view's exception is a 500 with its text."""
+def in_savepoint(requests) -> Result:
+    """Run ``requests()`` (one request, or a few that follow each other) in a savepoint that is
+    always rolled back: the fixture rows stay as they are for the next example, and a database
+    error (a PostgreSQL transaction aborted by a failing query) can't spoil the ones after it.
+    ``requests`` returns the Result to report; an exception is a 500 with its text."""
     recorder = WriteRecorder()
     with transaction.atomic():
         try:
             with connection.execute_wrapper(recorder):
-                response = getattr(client, method)(url, **kwargs)
+                result = requests()
         except Exception as e:  # the error page itself failed
             transaction.set_rollback(True)
             return Result(500, b"", {}, error=f"{type(e).__name__}: {e}"[:400])
         transaction.set_rollback(True)
+    result.writes = recorder.writes
+    return result
+
+
+def result_of(response) -> Result:
     error = ""
     if exc := getattr(response, "exc_info", None):
         error = f"{exc[0].__name__}: {exc[1]}"[:400]
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    return Result(response.status_code, body, dict(response.items()), error, recorder.writes)
+    return Result(response.status_code, body, dict(response.items()), error)
+
+
+def send(client, method: str, url: str, **kwargs) -> Result:
+    """One request in a savepoint that is always rolled back (see ``in_savepoint``). A view's
+    exception is a 500 with its text."""
+    return in_savepoint(lambda: result_of(getattr(client, method)(url, **kwargs)))

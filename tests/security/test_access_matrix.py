@@ -3,9 +3,9 @@
 For each identity (a guest, another logged-in reader, the creator, staff) every route is
 fetched with its parameters pointing at the published work, and again at an object in each
 other state (draft work, draft chapter of a published work, restricted work, pending comment,
-private bookmark, deleted work, a muted creator's work). No answer may be a 500, and no answer
-may contain a marker of an object that identity must not see. A few positive checks make sure
-the markers do show where they should, so the test can fail.
+private bookmark, deleted work, a muted creator's work, a work hidden by staff). No answer may
+be a 500, and no answer may contain a marker of an object that identity must not see. A few
+positive checks make sure the markers do show where they should, so the test can fail.
 """
 
 import re
@@ -20,10 +20,12 @@ from tests.security.routes import all_routes, fill, send
 IDENTITIES = ["anonymous", "reader", "creator", "staff"]
 
 # What each identity must never see (staff see drafts and pending comments in the admin only).
+# A work hidden by staff is seen by its creators and by staff only.
 SECRET = {
     "anonymous": group("draft") | group("restricted") | group("pending") | group("private")
-    | group("deleted"),
-    "reader": group("draft") | group("pending") | group("deleted") | group("muted"),
+    | group("deleted") | group("hidden"),
+    "reader": group("draft") | group("pending") | group("deleted") | group("muted")
+    | group("hidden"),
     "creator": group("private") | group("deleted"),
     "staff": group("draft") | group("pending") | group("private") | group("deleted"),
 }  # fmt: skip
@@ -133,7 +135,9 @@ def test_each_identity_sees_what_it_should(identity, world):
     """The positive side: without it, a matrix of 404s would pass."""
     client = client_for(identity, world)
     w, o = world.works, world.objects
-    pub, draft, restricted, muted = (w[k].pk for k in ("published", "draft", "restricted", "muted"))
+    pub, draft, restricted, muted, hidden = (
+        w[k].pk for k in ("published", "draft", "restricted", "muted", "hidden")
+    )
     token = {"HTTP_AUTHORIZATION": f"Bearer {world.tokens.get(identity)}"}
     api = token if identity != "anonymous" else {}
     checks = [
@@ -164,10 +168,20 @@ def test_each_identity_sees_what_it_should(identity, world):
             (f"/works/{draft}/stats/", 200, [M["draft_title"]], {}),
             (f"/api/v1/works/{draft}", 200, [M["draft_title"]], api),
             ("/users/author/bookmarks/", 200, [M["draft_bookmark"]], {}),
+            (f"/works/{hidden}/", 200, [M["hidden_title"], M["hidden_text"]], {}),
+            (f"/works/{hidden}/edit/", 200, [M["hidden_title"], M["hidden_summary"]], {}),
+            (f"/comments/{o['hidden_comment'].pk}/", 200, [M["hidden_comment"]], {}),
+            (f"/api/v1/works/{hidden}", 200, [M["hidden_title"]], api),
         ]
     if identity == "staff":
         checks += [
-            ("/admin/works/work/", 200, [M["draft_title"], M["restricted_title"]], {}),
+            (
+                "/admin/works/work/",
+                200,
+                [M["draft_title"], M["restricted_title"], M["hidden_title"]],
+                {},
+            ),
+            (f"/admin/works/work/{hidden}/change/", 200, [M["hidden_title"]], {}),
             (
                 f"/admin/feedback/comment/{o['pending_comment'].pk}/change/",
                 200,

@@ -252,7 +252,8 @@ def _page_routes():
     return [r for r in all_routes() if not r.is_api and not r.is_admin]
 
 
-def _form_fields(form) -> dict[str, list[str]]:
+def _form_fields(form, files: set[str] | None = None) -> dict[str, list[str]]:
+    """The form's fields with a valid value each; file inputs go to ``files`` instead."""
     fields: dict[str, list[str]] = {}
     for el in form.xpath(".//input|.//textarea|.//select|.//button"):
         name = el.get("name")
@@ -266,6 +267,8 @@ def _form_fields(form) -> dict[str, list[str]]:
         elif kind in ("checkbox", "radio"):
             values = [el.get("value", "on")]
         elif kind == "file":
+            if files is not None:
+                files.add(name)
             continue
         else:
             values = [el.get("value", "")]
@@ -282,8 +285,12 @@ def _pages_to_read(world: World) -> list[str]:
     return out
 
 
-def discover_forms(clients: dict, world: World) -> dict:
-    """(identity, action URL) -> fields, for every POST form on every page."""
+def discover_forms(
+    clients: dict, world: World, uploads: dict | None = None, editors: dict | None = None
+) -> dict:
+    """(identity, action URL) -> fields, for every POST form on every page. The names of a
+    form's file inputs go to ``uploads`` (same key), and the editors with autosave to
+    ``editors``: (identity, page URL) -> (autosave URL, autosave key, fields)."""
     found: dict = {}
     for url in _pages_to_read(world):
         for identity, client in clients.items():
@@ -300,8 +307,17 @@ def discover_forms(clients: dict, world: World) -> dict:
                     continue
                 action = parts.path + (f"?{parts.query}" if parts.query else "")
                 fields = found.setdefault((identity, action), {})
-                for name, values in _form_fields(form).items():
+                files: set[str] = set()
+                for name, values in _form_fields(form, files).items():
                     fields.setdefault(name, values)
+                if files and uploads is not None:
+                    uploads.setdefault((identity, action), set()).update(files)
+                if form.get("data-autosave-url") and editors is not None:
+                    editors[(identity, url)] = (
+                        form.get("data-autosave-url"),
+                        form.get("data-autosave-key", ""),
+                        _form_fields(form),
+                    )
     return found
 
 
