@@ -44,7 +44,22 @@ ALLOWED_HOSTS = [
 ]
 CSRF_TRUSTED_ORIGINS = [o for o in env("CSRF_TRUSTED_ORIGINS").split(",") if o]
 SITE_NAME = env("FANFOLD_SITE_NAME", "Fanfold")
-SITE_URL = env("FANFOLD_SITE_URL", "http://127.0.0.1:8000")
+
+
+def _served_site_url(host: str, port: str) -> str:
+    """Where `make run` serves the archive (scripts/serve.sh reads the same HOST and PORT)."""
+    host = host.strip() or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:  # every interface: this machine answers as localhost
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port.strip() or '8000'}"
+
+
+# Links in emails (sent by the background worker, with no request to go by) start with this.
+SITE_URL = (
+    env("FANFOLD_SITE_URL") or _served_site_url(env("HOST", "127.0.0.1"), env("PORT", "8000"))
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,9 +79,12 @@ INSTALLED_APPS = [
     "fanfold.bookmarks",
     "fanfold.stats",
     "fanfold.api",
+    "fanfold.demo",
 ]
 
 MIDDLEWARE = [
+    # HEAD on the API answers as GET would, without the body.
+    "fanfold.api.openapi.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Paths and query strings no database could look up get a clear 404 or 400, and such
     # cookies are dropped before the session looks them up.
@@ -99,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fanfold.core.context_processors.site",
+                "fanfold.feedback.context_processors.inbox",
             ],
             "loaders": [
                 (
@@ -200,7 +219,8 @@ if env("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed as readable UTF-8 (links can be copied), not quoted-printable.
+    MAILERS = {"default": {"BACKEND": "fanfold.core.mail.ConsoleEmailBackend"}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Fanfold <noreply@localhost>")
 
 LANGUAGE_CODE = "en-us"

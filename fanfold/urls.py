@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("display/", core_views.display, name="display"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("bench/trivial/<int:size>/", core_views.bench_trivial, name="bench_trivial"),
     path("", include("fanfold.accounts.urls")),
     path("", include("fanfold.imports.urls")),

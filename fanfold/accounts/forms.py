@@ -3,7 +3,8 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import URLValidator
 
 from fanfold.accounts.models import User
-from fanfold.accounts.services import MAX_LINKS, TEXT_SIZES, THEMES
+from fanfold.accounts.services import MAX_LINKS
+from fanfold.core.context_processors import SIZES, THEMES
 from fanfold.core.forms import CleanTextForm
 
 
@@ -57,7 +58,7 @@ class PreferencesForm(CleanTextForm, forms.Form):
         required=False, label="Show Mature, Explicit and Not Rated works without a notice"
     )
     theme = forms.ChoiceField(choices=[(t, t.title()) for t in THEMES])
-    text_size = forms.ChoiceField(choices=[(s, s.title()) for s in TEXT_SIZES])
+    text_size = forms.ChoiceField(choices=[(s, s.title()) for s in SIZES])
     email_on_comment = forms.BooleanField(
         required=False, label="Email me when someone comments on my works or replies to me"
     )

@@ -1,21 +1,16 @@
 """Reads for accounts."""
 
-from django.utils import timezone
-
 from fanfold.accounts.models import ApiToken, User, UserRelation, hash_token
 
 
-def user_for_api_key(raw: str) -> User | None:
-    """The user a personal API token belongs to, if it is valid and not revoked."""
+def api_token_for_key(raw: str) -> ApiToken | None:
+    """The active personal API token with this key, if its user may still use it."""
     token = (
         ApiToken.objects.active().select_related("user").filter(key_hash=hash_token(raw)).first()
     )
     if token is None or not token.user.is_active:
         return None
-    now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
 
 
 def muted_user_ids(viewer) -> set[int]:

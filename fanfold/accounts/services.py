@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fanfold.accounts.models import ApiToken, User, UserRelation, hash_token
+from fanfold.accounts.selectors import api_token_for_key
+from fanfold.core.context_processors import SIZES, THEMES
 from fanfold.core.pagecache import content_changed
 from fanfold.core.permissions import moderates
 from fanfold.core.services import email_send_once
@@ -17,8 +19,6 @@ from fanfold.core.tasks import enqueue_on_commit
 
 VERIFY_SALT = "fanfold.email-verify"
 VERIFY_MAX_AGE = 60 * 60 * 24 * 3
-THEMES = ("auto", "light", "dark")
-TEXT_SIZES = ("small", "medium", "large", "xlarge")
 MAX_LINKS = 5
 
 
@@ -35,6 +35,18 @@ def _queue_verification(user: User) -> None:
     from fanfold.accounts.tasks import email_verification_send_task
 
     enqueue_on_commit(email_verification_send_task, user.pk, request=uuid.uuid4().hex)
+
+
+def api_token_use(*, raw: str) -> User | None:
+    """Authenticate a call with a personal API token: its user, or None. The token's last use
+    is noted (at most once a minute, so reads stay cheap)."""
+    token = api_token_for_key(raw)
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
 
 
 def email_verification_token(user: User) -> str:
@@ -109,7 +121,7 @@ def user_preferences_update(
     email_on_comment: bool | None = None,
 ) -> User:
     """Change how the archive shows works to this reader, and how it tells them of comments."""
-    if theme not in THEMES or text_size not in TEXT_SIZES:
+    if theme not in THEMES or text_size not in SIZES:
         raise ValidationError("Unknown theme or text size.")
     user.view_adult = view_adult
     user.theme = theme

@@ -4,11 +4,12 @@ from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import Query, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from fanfold.api.auth import READ_ERRORS, WRITE_ERRORS, read_auth, token_auth, token_user
+from fanfold.api.openapi import FanfoldAPI
 from fanfold.api.paging import api_page
 from fanfold.api.schemas import (
     ChapterIn,
@@ -24,11 +25,12 @@ from fanfold.api.schemas import (
 )
 from fanfold.core.ratelimit import RateLimited
 from fanfold.tags.models import TagType
+from fanfold.tags.selectors import tag_names_grouped
 from fanfold.works import selectors, services
 from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
 from fanfold.works.services import ChapterInput, WorkInput
 
-api = NinjaAPI(
+api = FanfoldAPI(
     title="Fanfold API",
     version="1",
     description=(
@@ -92,9 +94,7 @@ def _chapter_summary(request: HttpRequest, c: Chapter) -> dict:
 
 
 def _work_out(request: HttpRequest, work: Work) -> dict:
-    tags: dict[str, list[str]] = {t: [] for t in TagType.values}
-    for tag in work.tags.all():
-        tags[tag.type].append(tag.name)
+    tags = tag_names_grouped(work.tags.all())
     return {
         "id": work.pk,
         "title": work.title,
@@ -123,7 +123,7 @@ def _work_out(request: HttpRequest, work: Work) -> dict:
         "word_count": work.word_count,
         "hits": work.hit_count,
         "kudos": work.kudos_count,
-        "comments": work.comment_count,
+        "comments": work.shown_comment_count,
         "bookmarks": work.bookmark_count,
         "published_at": work.published_at,
         "updated_at": work.updated_at,
@@ -131,7 +131,9 @@ def _work_out(request: HttpRequest, work: Work) -> dict:
 
 
 def _work_detail(request: HttpRequest, work: Work) -> dict:
-    work = Work.objects.prefetch_related("creators", "tags").get(pk=work.pk)
+    work = selectors.with_feedback_counts(
+        Work.objects.prefetch_related("creators", "tags"), request.user
+    ).get(pk=work.pk)
     chapters = selectors.chapters_for_reader(viewer=request.user, work=work)
     return {
         **_work_out(request, work),
@@ -223,14 +225,13 @@ def update_work(request: HttpRequest, work_id: int, payload: WorkPatch):
     work = _own_work(request, work_id)
     changes = _given(payload)
     publish = changes.pop("publish", None)
-    if changes:
-        services.work_update(
-            work=work,
-            by=token_user(request),
-            data=replace(selectors.work_input_of(work), **changes),
-        )
-    if publish:
-        services.work_publish(work=work, by=token_user(request))
+    # One transaction: the changes and the publishing both happen, or neither.
+    services.work_update(
+        work=work,
+        by=token_user(request),
+        data=replace(selectors.work_input_of(work), **changes),
+        publish=bool(publish),
+    )
     return _work_detail(request, work)
 
 
@@ -259,11 +260,10 @@ def update_chapter(request: HttpRequest, work_id: int, chapter_id: int, payload:
     chapter = chapter_visible_or_404(request.user, work, chapter_id)
     changes = _given(payload)
     publish = changes.pop("publish", None)
-    if changes:
-        data = replace(selectors.chapter_input_of(chapter), **changes)
-        services.chapter_update(chapter=chapter, by=token_user(request), data=data)
-    if publish:
-        services.chapter_publish(chapter=chapter, by=token_user(request))
+    data = replace(selectors.chapter_input_of(chapter), **changes)
+    services.chapter_update(
+        chapter=chapter, by=token_user(request), data=data, publish=bool(publish)
+    )
     return _chapter_summary(request, chapter)
 
 

@@ -6,7 +6,7 @@ from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from fanfold.accounts.models import User
-from fanfold.accounts.selectors import user_for_api_key
+from fanfold.accounts.services import api_token_use
 from fanfold.api.schemas import Error
 
 
@@ -14,7 +14,7 @@ class TokenAuth(HttpBearer):
     """A personal API token from the profile page, sent as `Authorization: Bearer ff_…`."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        user = user_for_api_key(token)
+        user = api_token_use(raw=token)
         if user is None:
             raise AuthenticationError(401, "Invalid or revoked API token.")
         request.user = user

@@ -11,7 +11,7 @@ from fanfold.api.schemas import Error, TextIn
 from fanfold.core.ratelimit import RateLimited, client_ip, over_rate
 from fanfold.core.text import TextFormat
 from fanfold.feedback import selectors, services
-from fanfold.feedback.models import Comment
+from fanfold.feedback.models import Comment, CommentStatus
 from fanfold.works import selectors as work_selectors
 from fanfold.works.models import chapter_visible_or_404, work_visible_or_404
 
@@ -66,7 +66,7 @@ def _comment_out(c: Comment) -> dict:
         "guest": c.user_id is None,
         "by_creator": c.by_creator,
         "deleted": c.deleted,
-        "pending": c.status != "published",
+        "pending": c.status != CommentStatus.PUBLISHED,
         "frozen": c.frozen,
         "body_html": c.body_html,
         "created_at": c.created_at,
@@ -78,16 +78,23 @@ def _comment_out(c: Comment) -> dict:
     "/works/{work_id}/comments", response={200: list[CommentOut], **READ_ERRORS}, auth=read_auth
 )
 def list_comments(request: HttpRequest, work_id: int, chapter_id: int | None = None):
-    """The comments on a chapter (or, without chapter_id, on the whole work), thread order."""
+    """Every comment on the work you may see, each with its chapter_id (null: on the whole
+    work): those on the whole work first, then each chapter's in reading order, each in
+    thread order. With chapter_id, only that chapter's."""
     work = work_visible_or_404(request.user, work_id)
-    chapter = chapter_visible_or_404(request.user, work, chapter_id) if chapter_id else None
-    tree = selectors.comment_tree(
-        viewer=request.user,
-        work=work,
-        is_creator=work_selectors.is_creator(request.user, work),
-        chapter=chapter,
+    is_creator = work_selectors.is_creator(request.user, work)
+    if chapter_id is not None:
+        chapter = chapter_visible_or_404(request.user, work, chapter_id)
+        tree = selectors.comment_tree(
+            viewer=request.user, work=work, is_creator=is_creator, chapter=chapter
+        )
+        return [_comment_out(c) for c in tree.comments]
+    whole = selectors.comment_tree(viewer=request.user, work=work, is_creator=is_creator)
+    chapters = work_selectors.chapters_for_reader(viewer=request.user, work=work)
+    trees = selectors.comment_trees_by_chapter(
+        viewer=request.user, work=work, is_creator=is_creator, chapters=chapters
     )
-    return [_comment_out(c) for c in tree.comments]
+    return [_comment_out(c) for t in [whole, *(t for _, t in trees)] for c in t.comments]
 
 
 @router.post("/works/{work_id}/comments", response={201: CommentOut, **POST_ERRORS})

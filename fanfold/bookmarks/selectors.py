@@ -16,7 +16,7 @@ from fanfold.bookmarks.models import Bookmark, LaterMark, ReadingRecord
 from fanfold.bookmarks.services import BookmarkInput
 from fanfold.tags.models import Tag, TagType
 from fanfold.works.models import Chapter, Work
-from fanfold.works.selectors import with_feedback_counts
+from fanfold.works.selectors import blurb_queryset
 
 
 def _visible_work_ids(viewer) -> QuerySet:
@@ -25,15 +25,9 @@ def _visible_work_ids(viewer) -> QuerySet:
 
 def _with_blurbs(qs: QuerySet, viewer) -> QuerySet:
     """Each row's work with what its blurb shows (counts as this viewer sees them)."""
-    works = (
-        with_feedback_counts(Work.objects.all(), viewer)
-        .select_related("imported_story")
-        .prefetch_related(
-            Prefetch("creators", queryset=User.objects.only("id", "username", "display_name")),
-            Prefetch("tags", queryset=Tag.objects.only("id", "type", "name").order_by("name")),
-        )
+    return qs.prefetch_related(
+        Prefetch("work", queryset=blurb_queryset(Work.objects.all(), viewer))
     )
-    return qs.prefetch_related(Prefetch("work", queryset=works))
 
 
 def _bookmark_rows(qs: QuerySet[Bookmark]) -> QuerySet[Bookmark]:

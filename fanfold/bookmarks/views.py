@@ -13,6 +13,7 @@ from fanfold.accounts.models import User
 from fanfold.bookmarks import selectors, services
 from fanfold.bookmarks.forms import BookmarkForm
 from fanfold.bookmarks.models import Bookmark
+from fanfold.core.forms import add_service_errors
 from fanfold.core.rescue import login_required_keeping_post, restored_post
 from fanfold.core.views import cacheable, paginate, parse_id, safe_next
 from fanfold.works.models import Work, work_visible_or_404
@@ -21,14 +22,6 @@ from fanfold.works.models import Work, work_visible_or_404
 def _me(request: HttpRequest) -> User:
     """The logged-in reader (the views that use it require a login)."""
     return cast(User, request.user)
-
-
-def _add_service_errors(form: BookmarkForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errs in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _bookmark_form_page(
@@ -59,7 +52,7 @@ def _bookmark_form_page(
                         bookmark=bookmark, by=_me(request), data=form.bookmark_input()
                     )
             except ValidationError as e:
-                _add_service_errors(form, e)
+                add_service_errors(form, e)
             else:
                 messages.success(request, "Bookmark saved." if created else "Bookmark updated.")
                 return redirect(back)

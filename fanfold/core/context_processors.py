@@ -22,15 +22,4 @@ def site(request: HttpRequest) -> dict:
     return {
         "SITE_NAME": settings.SITE_NAME,
         "display": display_prefs(request),
-        "inbox_unread": _inbox_unread(request),
     }
-
-
-def _inbox_unread(request: HttpRequest):
-    """The unread comment count in the header, counted only when a page shows it."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return 0
-    from fanfold.feedback.selectors import inbox_unread_count
-
-    return lambda: inbox_unread_count(user)

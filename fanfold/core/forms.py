@@ -1,6 +1,7 @@
 """Rules every form shares: text the archive can store, and which fields are secrets."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from fanfold.core.text import text_problem
 
@@ -25,6 +26,19 @@ class CleanTextForm:
                 if isinstance(value, str) and (problem := text_problem(value)):
                     form.add_error(name, f"{field.label or name.capitalize()} {problem}")
                     break
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, rename: dict[str, str] | None = None
+) -> None:
+    """Put a service's refusal next to the fields it names (``rename`` maps a service's
+    field name to the form's), or above the form; the typed text stays in the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, messages in error.message_dict.items():
+        field = (rename or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, messages)
 
 
 def _subclasses(cls: type) -> set[type]:

@@ -7,7 +7,9 @@ from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fanfold.core.context_processors import SIZES, THEMES
@@ -51,7 +53,7 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
     return fallback
 
 
-def _same_origin(request: HttpRequest) -> bool:
+def same_origin(request: HttpRequest) -> bool:
     """The post came from one of our own pages (not another site's forged form)."""
     source = request.headers.get("Origin") or request.headers.get("Referer") or ""
     return bool(source) and urlsplit(source).netloc == request.get_host()
@@ -75,7 +77,7 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if (
         request.method == "POST"
         and set(request.POST) - {"csrfmiddlewaretoken"}
-        and _same_origin(request)
+        and same_origin(request)
     ):
         # Only pages that need an account go by the login page; the rest (guest comments,
         # signing up, password resets) go straight back to the form.
@@ -112,6 +114,13 @@ def bench_trivial(request: HttpRequest, size: int) -> HttpResponse:
     if not settings.FANFOLD_BENCH_VIEWS:
         raise Http404
     return HttpResponse(b"x" * min(size, 2_000_000), content_type="text/html; charset=utf-8")
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    response = HttpResponseRedirect(static("fanfold/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=86400)
+    return response
 
 
 def healthz(request: HttpRequest) -> HttpResponse:

@@ -61,6 +61,11 @@ class Comment(models.Model):
         return reverse("comment_detail", args=[self.pk])
 
     @property
+    def is_pending(self) -> bool:
+        """Waiting for the creator's approval."""
+        return self.status == CommentStatus.PENDING
+
+    @property
     def author_name(self) -> str:
         if self.user is not None:
             return self.user.username

@@ -1,9 +1,10 @@
 """Reads for comments, kudos and the inbox, always as a given reader sees them."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
@@ -15,7 +16,7 @@ from fanfold.works.models import (
     CommentPolicy,
     Status,
     Work,
-    WorkCreator,
+    creator_q,
     work_visibility_q,
 )
 
@@ -91,9 +92,30 @@ def comment_tree(
         qs = qs.filter(thread_id=root.thread_id or root.pk)
     else:
         qs = qs.filter(chapter=chapter)
-    muted = muted_user_ids(viewer)
-    children: dict[int | None, list[Comment]] = defaultdict(list)
+    return _tree(list(qs.order_by("created_at", "pk")), work, muted_user_ids(viewer), root)
+
+
+def comment_trees_by_chapter(
+    *, viewer, work: Work, is_creator: bool, chapters: Sequence[Chapter]
+) -> list[tuple[Chapter, CommentTree]]:
+    """The threads on each of these chapters (those this reader may see), in their order.
+
+    One query for all of them; each tree is built as ``comment_tree`` builds a chapter's.
+    """
+    by_chapter: dict[int, list[Comment]] = defaultdict(list)
+    qs = _comments_seen_by(viewer, work, is_creator).filter(chapter__in=[c.pk for c in chapters])
     for comment in qs.order_by("created_at", "pk"):
+        by_chapter[comment.chapter_id].append(comment)  # type: ignore[index]
+    muted = muted_user_ids(viewer)
+    return [(c, _tree(by_chapter.get(c.pk, []), work, muted)) for c in chapters]
+
+
+def _tree(
+    comments: list[Comment], work: Work, muted: set[int], root: Comment | None = None
+) -> CommentTree:
+    """Comments of one chapter (or thread), oldest first, as a tree in reading order."""
+    children: dict[int | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
         if comment.user_id in muted:
             continue
         children[comment.parent_id].append(comment)
@@ -202,7 +224,7 @@ def inbox_items(*, user: User) -> QuerySet[InboxItem]:
     comment_seen = (
         Q(comment__status=CommentStatus.PUBLISHED)
         | Q(comment__user=user)
-        | Q(Exists(WorkCreator.objects.filter(work=OuterRef("comment__work"), user=user)))
+        | creator_q(user, "comment__work")
     )
     return (
         InboxItem.objects.filter(work_visibility_q(user, prefix="comment__work__"), user=user)

@@ -17,20 +17,17 @@ from fanfold.core.tasks import enqueue_on_commit
 from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_comment
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos, Report
 from fanfold.feedback.selectors import inbox_items, shown_comments
-from fanfold.works.models import Chapter, CommentPolicy, Work, WorkCreator
+from fanfold.works.models import Chapter, CommentPolicy, Work
 
 COMMENT_MAX = 10_000
 GUEST_NAME_MAX = 100
 REPORT_DETAILS_MAX = 5_000
+ALREADY_LEFT_KUDOS = "You have already left kudos here."
 
 
 def ip_hash(ip: str) -> str:
     """A keyed hash of a reader's address: enough to tell guests apart, never the address."""
     return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
-
-
-def _creator_ids(work: Work) -> list[int]:
-    return list(WorkCreator.objects.filter(work=work).values_list("user_id", flat=True))
 
 
 def _user(by: User | None) -> User | None:
@@ -49,7 +46,7 @@ def _require_chapter_visible(chapter: Chapter | None, by: User | None) -> None:
 
 
 def _require_not_blocked(work: Work, by: User | None) -> None:
-    if blocked_by_any(by, _creator_ids(work)):
+    if blocked_by_any(by, work.creator_ids):
         raise PermissionDenied("The creator of this work has blocked you.")
 
 
@@ -74,7 +71,7 @@ def _recount_comments(work: Work) -> None:
     work.comment_count = n
 
 
-def _notify(comment: Comment, creators: list[int]) -> None:
+def _notify(comment: Comment, creators: set[int]) -> None:
     """Put a comment in the inboxes of the work's creators (who approve a waiting one) and,
     once everyone may see it, of the one replied to; never for those who muted its author."""
     recipients = set(creators)
@@ -156,7 +153,7 @@ def comment_create(
     if errors:
         raise ValidationError(errors)
 
-    creators = _creator_ids(work)
+    creators = work.creator_ids
     is_creator = user is not None and user.pk in creators
     comment = Comment(
         work=work,
@@ -198,7 +195,7 @@ def _require_comment_author(comment: Comment, by: User) -> None:
 def _require_work_creator(comment: Comment, by: User, *, moderator_perm: str = "") -> None:
     if moderator_perm and moderates(by, moderator_perm):
         return
-    if not by.is_authenticated or by.pk not in _creator_ids(comment.work):
+    if not by.is_authenticated or by.pk not in comment.work.creator_ids:
         raise PermissionDenied("Only the work's creators may do that.")
 
 
@@ -230,7 +227,7 @@ def comment_update(*, comment: Comment, by: User, body: str, text_format: str) -
     if work.comment_policy == CommentPolicy.NONE:
         raise PermissionDenied("The creator turned comments off for this work.")
     _require_not_blocked(work, by)
-    creators = _creator_ids(work)
+    creators = work.creator_ids
     recheck = work.moderate_comments and by.pk not in creators
     if recheck:
         comment.status = CommentStatus.PENDING
@@ -326,7 +323,7 @@ def kudos_leave(*, work: Work, by: User | None, ip: str = "") -> Kudos:
     """Leave kudos on a work: once per logged-in reader or guest address, never one's own."""
     user = _user(by)
     _require_visible(work, user)
-    if user is not None and user.pk in _creator_ids(work):
+    if user is not None and user.pk in work.creator_ids:
         raise ValidationError("You can’t leave kudos on your own work.")
     _require_not_blocked(work, user)
     if user is None and not ip:
@@ -336,7 +333,7 @@ def kudos_leave(*, work: Work, by: User | None, ip: str = "") -> Kudos:
         with transaction.atomic():
             kudos.save()
     except IntegrityError:
-        raise ValidationError("You have already left kudos on this work. Thank you!") from None
+        raise ValidationError(ALREADY_LEFT_KUDOS) from None
     Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
     content_changed()
     return kudos

@@ -7,14 +7,23 @@ from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from fanfold.core.forms import add_service_errors
 from fanfold.core.ratelimit import client_ip, over_rate
 from fanfold.core.rescue import login_required_keeping_post, restored_post
-from fanfold.core.views import paginate, parse_id, safe_next, too_many_requests
+from fanfold.core.views import (
+    csrf_failure,
+    paginate,
+    parse_id,
+    safe_next,
+    same_origin,
+    too_many_requests,
+)
 from fanfold.feedback import selectors, services
 from fanfold.feedback.forms import CommentForm, GuestCommentForm, GuestReportForm, ReportForm
-from fanfold.feedback.models import Comment
+from fanfold.feedback.models import Comment, CommentStatus
 from fanfold.works import selectors as work_selectors
 from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
 
@@ -25,15 +34,6 @@ def _slow_down(wait: int) -> str:
         "You have posted a lot in a short time. Your text is kept below; "
         f"please send it again in {minutes} minute{'s' if minutes != 1 else ''}."
     )
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal next to the fields it names (or above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 def _where(work: Work, chapter: Chapter | None) -> str:
@@ -112,12 +112,12 @@ def comment_new(request: HttpRequest, work_id: int) -> HttpResponse:
             ip=client_ip(request),
         )
     except ValidationError as e:
-        _show_errors(form, e)
+        add_service_errors(form, e)
         return _comment_form_page(request, work, chapter, parent, form, status=400)
     except PermissionDenied as e:
         form.add_error(None, str(e))
         return _comment_form_page(request, work, chapter, parent, form, status=403)
-    if comment.status == "pending":
+    if comment.status == CommentStatus.PENDING:
         messages.success(
             request, "Thank you! Your comment will appear once the creator approves it."
         )
@@ -162,7 +162,7 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
             try:
                 services.comment_update(comment=comment, by=request.user, **form.cleaned_data)
             except ValidationError as e:
-                _show_errors(form, e)
+                add_service_errors(form, e)
             else:
                 messages.success(request, "Your comment was updated.")
                 return redirect(f"{_where(comment.work, comment.chapter)}#comment-{comment.pk}")
@@ -212,23 +212,44 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     )
 
 
-def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
-    """Leave kudos on a work (a confirmation page for guests, whose pages carry no forms)."""
+def _kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     work = work_visible_or_404(request.user, work_id)
     back = safe_next(request, work.get_absolute_url())
     if request.method != "POST":
+        # Kept for old links; the reading pages post straight here.
         return render(request, "feedback/kudos_confirm.html", {"work": work, "next": back})
     if wait := over_rate(request, "kudos", settings.FANFOLD_KUDOS_RATE):
         return too_many_requests(request, wait)
     try:
         services.kudos_leave(work=work, by=request.user, ip=client_ip(request))
     except ValidationError as e:
-        messages.info(request, " ".join(e.messages))
+        messages.info(request, " ".join(e.messages), extra_tags="kudos")
     except PermissionDenied as e:
-        messages.error(request, str(e))
+        messages.error(request, str(e), extra_tags="kudos")
     else:
-        messages.success(request, "You left kudos on this work. Thank you!")
+        messages.success(request, "You left kudos on this work. Thank you!", extra_tags="kudos")
     return redirect(f"{back}#kudos")
+
+
+_kudos_with_token = csrf_protect(_kudos)
+
+
+@csrf_exempt
+def kudos(request: HttpRequest, work_id: int) -> HttpResponse:
+    """Leave kudos on a work in one click from the reading page.
+
+    A guest's reading page is cached whole for every guest, so its kudos button carries no
+    security token: a guest's post is accepted only from this site's own pages (its Origin,
+    or Referer, names this host), which a forged post from another site can't claim. The
+    shared rate limit and once-per-address rule apply as before. Logged-in readers' posts
+    (and everything else) are checked for the token like every other form.
+    """
+    if request.method == "POST" and not request.user.is_authenticated:
+        checks_off = getattr(request, "_dont_enforce_csrf_checks", False)  # Django's test client
+        if not checks_off and not same_origin(request):
+            return csrf_failure(request, "The kudos did not come from this site's pages.")
+        return _kudos(request, work_id)
+    return _kudos_with_token(request, work_id)
 
 
 @login_required_keeping_post
@@ -289,7 +310,7 @@ def report(request: HttpRequest) -> HttpResponse:
                 ip=client_ip(request),
             )
         except ValidationError as e:
-            _show_errors(form, e)
+            add_service_errors(form, e)
         else:
             messages.success(request, "Thank you. The admins will look at your report.")
             return redirect(comment or context["work"])

@@ -29,3 +29,19 @@ class ImportedStory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.work_id}"
+
+
+class ClaimEmail(models.Model):
+    """One of the author's own addresses on an imported work (lower-cased), by which a
+    verified account may claim it; looked up in the database."""
+
+    story = models.ForeignKey(ImportedStory, on_delete=models.CASCADE, related_name="claim_emails")
+    email = models.CharField(max_length=254, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["story", "email"], name="claim_email_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.story_id}"

@@ -1,8 +1,5 @@
 """Writes for imports: a parsed legacy story becomes a work through the works services."""
 
-import hashlib
-import html
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,43 +7,20 @@ from django.utils import timezone
 
 from fanfold.accounts.models import User
 from fanfold.core.pagecache import content_changed
-from fanfold.core.text import render_text, word_count
-from fanfold.imports.importers.story import ParsedChapter, ParsedStory
-from fanfold.imports.importers.tagging import RATING_CODES
-from fanfold.imports.models import ImportedStory
-from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES
+from fanfold.imports import selectors
+from fanfold.imports.importers.story import ParsedStory
+from fanfold.imports.models import ClaimEmail, ImportedStory
 from fanfold.works import services as works
 from fanfold.works.models import Chapter, Work, WorkCreator
 from fanfold.works.services import (
-    FREEFORM_MAX,
-    NOTES_MAX,
-    SUMMARY_MAX,
-    TITLE_MAX,
     ChapterInput,
     WorkInput,
 )
 
-UNKNOWN_FANDOM = "Unknown Fandom"
 
-
-def content_hash(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def chapter_html(paragraphs: list[str]) -> str:
-    return "\n".join("<hr>" if p == "<hr>" else f"<p>{html.escape(p)}</p>" for p in paragraphs)
-
-
-def chapter_body(chapter: ParsedChapter) -> str:
-    return chapter.html if chapter.html is not None else chapter_html(chapter.paragraphs)
-
-
-def chapter_word_counts(story: ParsedStory) -> list[int]:
-    return [word_count(render_text(chapter_body(c), "html")) for c in story.chapters]
-
-
-def archivist() -> User:
-    """The account imported works belong to until their authors claim them."""
+def archivist_ensure() -> User:
+    """The account imported works belong to until their authors claim them (made on first
+    use, with no password: nobody logs in as it)."""
     user, created = User.objects.get_or_create(
         username=settings.FANFOLD_ARCHIVIST,
         defaults={"display_name": "Archivist", "bio": "Keeper of imported works."},
@@ -57,49 +31,11 @@ def archivist() -> User:
     return user
 
 
-def _cut(text: str | None, limit: int) -> str:
-    text = text or ""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 # A long story is written a batch of chapters at a time, each batch in its own short
 # transaction, so that no other writer (a reader's bookmark, the worker claiming a task)
 # waits long for SQLite's write lock. A story that fits one batch is written in one go.
 BATCH_BYTES = 1_000_000
 BATCH_CHAPTERS = 100
-
-
-def duplicate_of(digest: str) -> Work | None:
-    """The work already imported from a file with this content hash (a draft left by an
-    import that stopped half way does not count: importing the file again completes it)."""
-    found = (
-        ImportedStory.objects.select_related("work")
-        .filter(content_hash=digest, work__published_at__isnull=False)
-        .first()
-    )
-    return found.work if found else None
-
-
-def _work_input(story: ParsedStory) -> WorkInput:
-    summary, notes = story.summary or "", story.notes or ""
-    if len(summary) > SUMMARY_MAX:  # keep every word: the full summary goes to the notes
-        notes = f"Summary: {summary}\n\n{notes}".strip()
-        summary = _cut(summary, SUMMARY_MAX)
-    return WorkInput(
-        title=_cut(story.title or "Untitled", TITLE_MAX),
-        rating=RATING_CODES.get(story.rating, "not_rated"),
-        warnings=[w for w in story.archive_warnings if w in ARCHIVE_WARNINGS],
-        categories=[c for c in story.categories if c in CATEGORIES],
-        fandoms=story.fandoms or [UNKNOWN_FANDOM],
-        relationships=story.relationships,
-        characters=story.characters,
-        freeforms=story.freeforms[:FREEFORM_MAX],
-        summary=summary,
-        notes=_cut(notes, NOTES_MAX),
-        language=story.language,
-        text_format="plain",
-        complete=story.complete,
-    )
 
 
 def _batch_end(chapters: list[Chapter], start: int) -> int:
@@ -123,13 +59,13 @@ def story_import(*, story: ParsedStory, digest: str, by: User | None = None) -> 
     way leaves that draft behind; importing the same file again completes it, and importing
     a file already imported returns the work it made.
     """
-    owner = by or archivist()
-    data = _work_input(story)
+    owner = by or archivist_ensure()
+    data = selectors.story_work_input(story)
     works.validate_work_input(data)
     if not story.chapters:
         raise ValidationError({"body": ["An imported work needs at least one chapter."]})
     chapters = [
-        works.chapter_prepare(ChapterInput(title=c.title, body=chapter_body(c)))
+        works.chapter_prepare(ChapterInput(title=c.title, body=selectors.chapter_body(c)))
         for c in story.chapters
     ]
     first_end = _batch_end(chapters, 0)
@@ -143,7 +79,7 @@ def story_import(*, story: ParsedStory, digest: str, by: User | None = None) -> 
             at_once = first_end == len(chapters)
             work = works.work_create(by=owner, data=data, chapter=chapters[0], publish=at_once)
             works.chapters_append(work=work, by=owner, chapters=chapters[1:first_end], publish=True)
-            ImportedStory.objects.create(
+            imported = ImportedStory.objects.create(
                 work=work,
                 author_name=", ".join(story.creators)[:255],
                 source=story.source[:1000],
@@ -154,6 +90,10 @@ def story_import(*, story: ParsedStory, digest: str, by: User | None = None) -> 
                 urls=story.private_contact.urls,
                 mentioned_emails=story.private_contact.mentioned,
                 review_needed=story.review_needed,
+            )
+            ClaimEmail.objects.bulk_create(
+                ClaimEmail(story=imported, email=email[:254])
+                for email in sorted({e.strip().lower() for e in story.private_contact.email if e})
             )
             if at_once:
                 return work
@@ -183,26 +123,11 @@ def story_draft_create(*, by: User, data: WorkInput, chapters: list[ChapterInput
     return work
 
 
-def imported_stories_claimable(*, user: User) -> list[ImportedStory]:
-    """Unclaimed imported works whose private contact has this user's verified email (not
-    drafts left by an import that stopped half way)."""
-    if not user.is_authenticated or not user.email_verified or not user.email:
-        return []
-    email = user.email.lower()
-    return [
-        story
-        for story in ImportedStory.objects.filter(
-            claimed_at__isnull=True, work__published_at__isnull=False
-        ).select_related("work")
-        if email in (e.lower() for e in story.emails)
-    ]
-
-
 @transaction.atomic
 def imported_stories_claim(*, user: User) -> list[Work]:
     """Give a verified author the imported works that carry their email address."""
     claimed = []
-    for story in imported_stories_claimable(user=user):
+    for story in selectors.imported_stories_claimable(user=user):
         WorkCreator.objects.filter(work=story.work).delete()
         WorkCreator.objects.create(work=story.work, user=user, position=0)
         story.claimed_by, story.claimed_at = user, timezone.now()

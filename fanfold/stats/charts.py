@@ -71,6 +71,9 @@ def bar_chart(
     plot_h = HEIGHT - TOP - BOTTOM
     slot = plot_w / max(1, len(points))
     body = _value_axis(top)
+    # The zero line, as in the line chart: days without hits still show as a flat line.
+    zero = HEIGHT - BOTTOM
+    body.append(f'<line class="line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{zero}" y2="{zero}"/>')
     every = _label_every(len(points))
     for i, (label, value) in enumerate(points):
         h = plot_h * value / top

@@ -77,10 +77,15 @@ class WorkForm(CleanTextForm, forms.Form):
 
     @classmethod
     def initial_for(cls, work: Work) -> dict:
-        data = asdict(work_input_of(work))
+        return cls.initial_from(work_input_of(work))
+
+    @classmethod
+    def initial_from(cls, data: WorkInput) -> dict:
+        """The form's initial values for these work fields (tag lists as typed text)."""
+        initial = asdict(data)
         for name in ("fandoms", "relationships", "characters", "freeforms"):
-            data[name] = ", ".join(data[name])
-        return data
+            initial[name] = ", ".join(initial[name])
+        return initial
 
 
 class ChapterForm(CleanTextForm, forms.Form):

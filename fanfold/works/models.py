@@ -40,8 +40,15 @@ LANGUAGES = [
 ]  # fmt: skip
 
 
-def _is_creator_q(user, work_ref: str) -> Q:
+def creator_q(user, work_ref: str = "pk") -> Q:
+    """The one rule for "this user is one of the work's creators", as a query condition;
+    ``work_ref`` names the work's id in the query (e.g. "comment__work")."""
     return Q(Exists(WorkCreator.objects.filter(work=OuterRef(work_ref), user=user)))
+
+
+def is_creator(user, work: "Work") -> bool:
+    """The one rule for "this user is one of the work's creators", for one work at hand."""
+    return bool(user is not None and user.is_authenticated and user.pk in work.creator_ids)
 
 
 def work_visibility_q(user, prefix: str = "") -> Q:
@@ -52,7 +59,7 @@ def work_visibility_q(user, prefix: str = "") -> Q:
     if user is None or not user.is_authenticated:
         return published & Q(**{f"{prefix}restricted": False})
     # Muting hides other people's works, never one's own (a muted co-creator included).
-    return (published & ~_by_muted_q(user, f"{prefix}pk")) | _is_creator_q(user, f"{prefix}pk")
+    return (published & ~_by_muted_q(user, f"{prefix}pk")) | creator_q(user, f"{prefix}pk")
 
 
 def _by_muted_q(user, work_ref: str) -> Q:
@@ -141,6 +148,13 @@ class Work(AuthoredText):
         return self.status == Status.DRAFT
 
     @property
+    def creator_ids(self) -> set[int]:
+        """Its creators' user ids (from the prefetched creators when they were prefetched)."""
+        if "creators" in getattr(self, "_prefetched_objects_cache", {}):
+            return {u.pk for u in self.creators.all()}
+        return set(WorkCreator.objects.filter(work=self).values_list("user_id", flat=True))
+
+    @property
     def is_adult(self) -> bool:
         return self.rating in ADULT_RATINGS
 
@@ -175,7 +189,7 @@ class ChapterQuerySet(models.QuerySet):
         visible = self.filter(work_visibility_q(user, prefix="work__"))
         if user is None or not user.is_authenticated:
             return visible.filter(status=Status.PUBLISHED)
-        return visible.filter(Q(status=Status.PUBLISHED) | _is_creator_q(user, "work_id"))
+        return visible.filter(Q(status=Status.PUBLISHED) | creator_q(user, "work_id"))
 
 
 class Chapter(AuthoredText):

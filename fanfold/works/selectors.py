@@ -1,29 +1,35 @@
 """Reads for works and chapters; visibility always comes from Work.objects.visible_to."""
 
-from collections import defaultdict
-from dataclasses import fields
+from dataclasses import dataclass, fields
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from fanfold.accounts.models import User
 from fanfold.accounts.selectors import muted_user_ids
-from fanfold.tags.models import TAG_TYPE_ORDER, Tag, TagType
-from fanfold.works.models import Chapter, EditorDraft, Status, Work
+from fanfold.tags.models import Tag, TagType
+from fanfold.tags.selectors import tag_names_grouped, tags_labelled
+from fanfold.works.models import (
+    Chapter,
+    EditorDraft,
+    Status,
+    Work,
+    is_creator,  # noqa: F401 - the one rule, read from here too
+)
 from fanfold.works.services import ChapterInput, WorkInput
 
 
 def with_feedback_counts(qs: QuerySet[Work], viewer) -> QuerySet[Work]:
-    """Let comment counts leave out the comments of users this reader muted."""
+    """Let comment counts leave out the comments of users this reader muted: of the comments
+    the count holds (the one rule, SHOWN_COMMENTS), those by muted users."""
     muted = muted_user_ids(viewer)
     if not muted:
         return qs
-    from fanfold.feedback.models import Comment, CommentStatus
+    from fanfold.feedback.models import Comment
+    from fanfold.feedback.selectors import SHOWN_COMMENTS
 
     by_muted = (
-        Comment.objects.filter(
-            work=OuterRef("pk"), user_id__in=muted, status=CommentStatus.PUBLISHED, deleted=False
-        )
+        Comment.objects.filter(SHOWN_COMMENTS, work=OuterRef("pk"), user_id__in=muted)
         .order_by()
         .values("work")
         .annotate(n=Count("pk"))
@@ -32,7 +38,9 @@ def with_feedback_counts(qs: QuerySet[Work], viewer) -> QuerySet[Work]:
     return qs.annotate(muted_comments=Coalesce(Subquery(by_muted), 0))
 
 
-def _blurb_queryset(qs: QuerySet[Work], viewer=None) -> QuerySet[Work]:
+def blurb_queryset(qs: QuerySet[Work], viewer=None) -> QuerySet[Work]:
+    """Works with what their blurbs show: creators, tags, import origin, and comment counts
+    as this reader sees them. Every listing of works (and of bookmarks) uses it."""
     return (
         with_feedback_counts(qs, viewer)
         .select_related("imported_story")
@@ -44,35 +52,55 @@ def _blurb_queryset(qs: QuerySet[Work], viewer=None) -> QuerySet[Work]:
 
 
 def works_recent(*, viewer) -> QuerySet[Work]:
-    return _blurb_queryset(Work.objects.visible_to(viewer).order_by("-updated_at", "-pk"), viewer)
+    return blurb_queryset(Work.objects.visible_to(viewer).order_by("-updated_at", "-pk"), viewer)
 
 
 def works_for_tag(*, viewer, tag: Tag) -> QuerySet[Work]:
-    return _blurb_queryset(
+    return blurb_queryset(
         Work.objects.visible_to(viewer).filter(tags=tag).order_by("-updated_at", "-pk"), viewer
     )
 
 
 def works_by_creator(*, viewer, creator: User) -> QuerySet[Work]:
-    return _blurb_queryset(
+    return blurb_queryset(
         Work.objects.visible_to(viewer).filter(creators=creator).order_by("-updated_at", "-pk"),
         viewer,
     )
 
 
 def works_drafts_of(*, user: User) -> QuerySet[Work]:
-    return _blurb_queryset(
-        Work.objects.visible_to(user).filter(creators=user, status=Status.DRAFT).order_by("-pk")
+    return with_draft_totals(
+        blurb_queryset(
+            Work.objects.visible_to(user).filter(creators=user, status=Status.DRAFT).order_by("-pk")
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DraftTotals:
+    """What a draft work will show once posted: posting it posts all its chapters."""
+
+    words: int
+    chapters: int
+
+
+def draft_totals(work: Work) -> DraftTotals:
+    totals = work.chapters.aggregate(words=Sum("word_count"), n=Count("pk"))
+    return DraftTotals(words=totals["words"] or 0, chapters=totals["n"])
+
+
+def with_draft_totals(qs: QuerySet[Work]) -> QuerySet[Work]:
+    """Annotate ``draft_words`` and ``draft_chapters`` (see ``draft_totals``) on each work."""
+    chapters = Chapter.objects.filter(work=OuterRef("pk")).order_by().values("work")
+    return qs.annotate(
+        draft_words=Subquery(chapters.annotate(n=Sum("word_count")).values("n")),
+        draft_chapters=Subquery(chapters.annotate(n=Count("pk")).values("n")),
     )
 
 
 def tags_by_type(work: Work) -> list[tuple[str, list[Tag]]]:
     """A work's tags grouped by type, in the order of a metadata block."""
-    groups: dict[str, list[Tag]] = defaultdict(list)
-    for tag in work.tags.all():
-        groups[tag.type].append(tag)
-    labels = dict(TagType.choices)
-    return [(labels[t], groups[t]) for t in TAG_TYPE_ORDER if groups.get(t)]
+    return tags_labelled(work.tags.all())
 
 
 def chapters_for_reader(*, viewer, work: Work) -> list[Chapter]:
@@ -93,19 +121,13 @@ def chapters_full_for_reader(*, viewer, work: Work) -> list[Chapter]:
     )
 
 
-def is_creator(user, work: Work) -> bool:
-    return bool(user.is_authenticated) and any(c.pk == user.pk for c in work.creators.all())
-
-
 def editor_draft_for(*, user: User, key: str) -> EditorDraft | None:
     return EditorDraft.objects.filter(user=user, key=key).first()
 
 
 def work_input_of(work: Work) -> WorkInput:
     """A work's current metadata as the input its services take (for edits and patches)."""
-    by_type: dict[str, list[str]] = defaultdict(list)
-    for tag in work.tags.all():
-        by_type[tag.type].append(tag.name)
+    by_type = tag_names_grouped(work.tags.all())
     return WorkInput(
         title=work.title,
         rating=work.rating,

@@ -29,6 +29,7 @@ from fanfold.works.models import (
     Status,
     Work,
     WorkCreator,
+    is_creator,
 )
 
 TITLE_MAX = 255
@@ -146,7 +147,7 @@ def validate_chapter_input(data: ChapterInput, *, require_body: bool = True) -> 
 def _require_creator(work: Work, by: User, *, moderator_perm: str = "") -> None:
     if moderator_perm and moderates(by, moderator_perm):
         return
-    if not by.is_authenticated or not WorkCreator.objects.filter(work=work, user=by).exists():
+    if not is_creator(by, work):
         raise PermissionDenied("Only the work's creators may change it.")
 
 
@@ -266,8 +267,9 @@ def work_create(
 
 
 @transaction.atomic
-def work_update(*, work: Work, by: User, data: WorkInput) -> Work:
-    """Change a work's title, tags, notes and settings."""
+def work_update(*, work: Work, by: User, data: WorkInput, publish: bool = False) -> Work:
+    """Change a work's title, tags, notes and settings; ``publish`` also posts a draft work,
+    in the same transaction (both happen, or neither)."""
     _require_creator(work, by)
     validate_work_input(data)
     _apply_work_fields(work, data)
@@ -275,6 +277,8 @@ def work_update(*, work: Work, by: User, data: WorkInput) -> Work:
     _refresh_counts(work)
     _save_work(work)
     content_changed()
+    if publish and work.is_draft:
+        work_publish(work=work, by=by)
     return work
 
 
@@ -409,8 +413,11 @@ def chapters_append(
 
 
 @transaction.atomic
-def chapter_update(*, chapter: Chapter, by: User, data: ChapterInput) -> Chapter:
-    """Change a chapter's title, notes or text."""
+def chapter_update(
+    *, chapter: Chapter, by: User, data: ChapterInput, publish: bool = False
+) -> Chapter:
+    """Change a chapter's title, notes or text; ``publish`` also posts a draft chapter, in the
+    same transaction (both happen, or neither)."""
     _require_creator(chapter.work, by)
     validate_chapter_input(data)
     _apply_chapter_fields(chapter, data)
@@ -418,6 +425,8 @@ def chapter_update(*, chapter: Chapter, by: User, data: ChapterInput) -> Chapter
     _refresh_counts(chapter.work)
     _save_work(chapter.work)
     content_changed()
+    if publish and chapter.is_draft:
+        chapter_publish(chapter=chapter, by=by)
     return chapter
 
 

@@ -4,18 +4,19 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm, MultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from fanfold.bookmarks.selectors import tag_in_bookmarks_seen_by
 from fanfold.bookmarks.services import reading_record
+from fanfold.core.forms import add_service_errors
 from fanfold.core.rescue import login_required_keeping_post, restored_post
 from fanfold.core.text import text_problem
 from fanfold.core.views import cacheable, paginate
 from fanfold.feedback import selectors as feedback_selectors
 from fanfold.stats.hits import mark_hit
-from fanfold.tags.models import Tag
+from fanfold.tags.selectors import tag_by_name_or_404
 from fanfold.works import selectors, services
 from fanfold.works.forms import ChapterForm, NewWorkForm, WorkForm
 from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
@@ -35,7 +36,7 @@ def tag_detail(request: HttpRequest, type: str, name: str) -> HttpResponse:
     A tag that no work or bookmark this reader may see carries answers like an unknown one,
     so a tag used only on drafts or private bookmarks can't be found out.
     """
-    tag = get_object_or_404(Tag, type=type, name__iexact=name)
+    tag = tag_by_name_or_404(type, name)
     works = selectors.works_for_tag(viewer=request.user, tag=tag)
     if not works.exists() and not tag_in_bookmarks_seen_by(viewer=request.user, tag=tag):
         raise Http404("No such tag.")
@@ -69,9 +70,21 @@ def _read(request: HttpRequest, work: Work, template: str, context: dict) -> Htt
         tree=feedback_selectors.comment_tree(
             viewer=request.user, work=work, is_creator=is_creator, chapter=chapter
         ),
+        # On the entire-work page, the reviews of each chapter follow, those with any.
+        chapter_trees=[]
+        if chapter is not None
+        else [
+            (c, t)
+            for c, t in feedback_selectors.comment_trees_by_chapter(
+                viewer=request.user, work=work, is_creator=is_creator, chapters=context["chapters"]
+            )
+            if t.comments
+        ],
         comments_open=feedback_selectors.comments_open(viewer=request.user, work=work),
         kudos=feedback_selectors.kudos_summary(viewer=request.user, work=work),
         left_kudos=feedback_selectors.has_left_kudos(user=request.user, work=work),
+        # A draft counts no words or chapters until posted: show what posting it will show.
+        draft_totals=selectors.draft_totals(work) if work.is_draft else None,
     )
     response = render(request, template, context)
     mark_hit(response, work_id=work.pk, chapter_id=chapter.pk if chapter else None)
@@ -187,15 +200,6 @@ def _editor_form(request, form_class, key: str, initial: dict, since=None):
     return form_class(initial=initial), None
 
 
-def _add_service_errors(form: BaseForm, error: ValidationError, rename: dict | None = None):
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            field = (rename or {}).get(field, field)
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _editor_context(form, key: str, draft, **extra) -> dict:
     saved = int(draft.saved_at.timestamp() * 1000) if draft else 0
     return {"form": form, "autosave_key": key, "server_saved": saved, **extra}
@@ -217,7 +221,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
                     publish="save_draft" not in request.POST,
                 )
             except ValidationError as e:
-                _add_service_errors(form, e, {"title": "title"})
+                add_service_errors(form, e, {"title": "title"})
             else:
                 services.editor_draft_discard(user=request.user, key=key)
                 messages.success(
@@ -239,13 +243,16 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
         form = WorkForm(request.POST)
         if form.is_valid():
             try:
-                services.work_update(work=work, by=request.user, data=form.work_input())
+                services.work_update(
+                    work=work,
+                    by=request.user,
+                    data=form.work_input(),
+                    publish="publish" in request.POST,
+                )
             except ValidationError as e:
-                _add_service_errors(form, e)
+                add_service_errors(form, e)
             else:
                 services.editor_draft_discard(user=request.user, key=key)
-                if "publish" in request.POST and work.is_draft:
-                    services.work_publish(work=work, by=request.user)
                 messages.success(request, "Your changes were saved.")
                 return redirect(work)
     else:
@@ -287,6 +294,16 @@ def work_complete(request: HttpRequest, work_id: int) -> HttpResponse:
     return redirect(work)
 
 
+def _chapter_saved_message(chapter: Chapter, *, posting: bool) -> str:
+    """Say what saving did, above all when "Post" left the chapter unseen by readers."""
+    work = Work.objects.only("status").get(pk=chapter.work_id)
+    if posting and work.is_draft:
+        return "Chapter saved. The work is still a draft: post the work to make it public."
+    if chapter.is_draft:
+        return "Chapter saved as a draft: only you can see it."
+    return "Chapter saved."
+
+
 def _chapter_form_view(request, work: Work, chapter: Chapter | None) -> HttpResponse:
     key = f"chapter-{chapter.pk}" if chapter else f"chapter-new-{work.pk}"
     draft = None
@@ -301,15 +318,16 @@ def _chapter_form_view(request, work: Work, chapter: Chapter | None) -> HttpResp
                     )
                 else:
                     services.chapter_update(
-                        chapter=chapter, by=request.user, data=form.chapter_input()
+                        chapter=chapter,
+                        by=request.user,
+                        data=form.chapter_input(),
+                        publish=publish and "publish" in request.POST,
                     )
-                    if publish and chapter.is_draft and "publish" in request.POST:
-                        services.chapter_publish(chapter=chapter, by=request.user)
             except ValidationError as e:
-                _add_service_errors(form, e)
+                add_service_errors(form, e)
             else:
                 services.editor_draft_discard(user=request.user, key=key)
-                messages.success(request, "Chapter saved.")
+                messages.success(request, _chapter_saved_message(chapter, posting=publish))
                 return redirect(chapter)
     else:
         initial = (

@@ -70,14 +70,34 @@ def test_publish_invalidates(client, author, commit_hooks):
 
 
 @pytest.mark.django_db
-def test_shared_cache_generation(settings, client, author, commit_hooks):
-    """With Redis (or any shared cache) the generation lives in the cache itself."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+def test_with_redis_every_server_shares_pages_and_their_invalidation(
+    settings, client, author, commit_hooks, redis_url
+):
+    """With Redis the cached pages and the generation live in Redis itself: a page cached by
+    one server is served by another, and an edit made on any server reaches them all."""
+    import redis
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
+    }
+    redis.Redis.from_url(redis_url).flushdb()
     from fanfold.core import pagecache
 
-    assert pagecache._shared_cache()
-    work = commit_hooks(lambda: WorkFactory(by=author))
-    assert client.get(work.get_absolute_url()).status_code == 200
+    work = commit_hooks(lambda: WorkFactory(by=author, body="<p>first on redis</p>"))
+    chapter = work.chapters.get()
+    url = chapter.get_absolute_url()
+    assert client.get(url)["X-Fanfold-Cache"] == "miss"
+    assert Client().get(url)["X-Fanfold-Cache"] == "hit"  # another reader, another process
+    before = redis.Redis.from_url(redis_url).get(f":1:{pagecache.GENERATION_KEY}")
+    assert before is not None
+    commit_hooks(
+        lambda: services.chapter_update(
+            chapter=chapter, by=author, data=ChapterInput(body="<p>second on redis</p>")
+        )
+    )
+    assert redis.Redis.from_url(redis_url).get(f":1:{pagecache.GENERATION_KEY}") != before
+    fresh = client.get(url)
+    assert fresh["X-Fanfold-Cache"] == "miss" and "second on redis" in fresh.content.decode()
 
 
 @pytest.mark.django_db
@@ -93,14 +113,22 @@ def test_cache_hits_keep_security_headers(client, published_work):
 
 
 @pytest.mark.django_db
-def test_admin_style_takedown_reaches_guests(client, author, commit_hooks):
-    """An edit made outside the services (the admin) is followed by work_refresh."""
+def test_a_takedown_in_the_admin_reaches_guests_at_once(client, author, commit_hooks):
+    """Through WorkAdmin's action, as staff do it: the cached pages follow at once."""
     from fanfold.works.models import Work
+    from tests.factories import UserFactory
 
     work = commit_hooks(lambda: WorkFactory(by=author, title="Taken Down Soon"))
     assert "Taken Down Soon" in client.get("/").content.decode()
-    Work.objects.filter(pk=work.pk).update(status="draft")
-    work.refresh_from_db()
-    commit_hooks(lambda: services.work_refresh(work=work))
+    assert client.get("/")["X-Fanfold-Cache"] == "hit"
+    staff = Client()
+    staff.force_login(UserFactory(username="boss", is_staff=True, is_superuser=True))
+    commit_hooks(
+        lambda: staff.post(
+            "/admin/works/work/",
+            {"action": "take_down", "_selected_action": [work.pk]},
+        )
+    )
+    assert Work.objects.get(pk=work.pk).hidden
     assert "Taken Down Soon" not in client.get("/").content.decode()
     assert client.get(work.get_absolute_url()).status_code == 404

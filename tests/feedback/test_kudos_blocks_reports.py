@@ -28,16 +28,99 @@ def test_kudos_once_per_user_named_on_the_work(client, published_work, other):
 
 def test_guest_kudos_once_per_address_and_counted(client, published_work):
     url = f"/works/{published_work.pk}/kudos/"
-    confirm = client.get(url)
-    assert confirm.status_code == 200 and "csrfmiddlewaretoken" in confirm.content.decode()
     client.post(url, REMOTE_ADDR="203.0.113.5")
-    client.post(url, REMOTE_ADDR="203.0.113.5")
+    again = client.post(url, REMOTE_ADDR="203.0.113.5", follow=True).content.decode()
+    assert "You have already left kudos here." in again
     client.post(url, REMOTE_ADDR="203.0.113.6")
     assert Kudos.objects.filter(user=None).count() == 2
     page = client.get(published_work.get_absolute_url()).content.decode()
     assert "2 guests left kudos on this work" in page
-    # The guest page carries no form (it is cached for every guest), only a link.
-    assert f'href="/works/{published_work.pk}/kudos/?next=' in page
+
+
+def test_guest_kudos_is_one_click_from_a_cached_page(commit_hooks, published_work):
+    """The guest's page is cached for every guest, so its button carries no token; the post
+    is accepted because it comes from this site's own page."""
+    from django.test import Client
+
+    guest = Client(enforce_csrf_checks=True)
+    url = published_work.get_absolute_url()
+    assert guest.get(url)["X-Fanfold-Cache"] == "miss"
+    page = guest.get(url)
+    assert page["X-Fanfold-Cache"] == "hit"
+    html = page.content.decode()
+    assert f'<form method="post" action="/works/{published_work.pk}/kudos/"' in html
+    assert "csrfmiddlewaretoken" not in html
+    same_site = {"HTTP_ORIGIN": "http://testserver", "REMOTE_ADDR": "203.0.113.7"}
+    response = commit_hooks(
+        lambda: guest.post(f"/works/{published_work.pk}/kudos/", {"next": url}, **same_site)
+    )
+    assert response.status_code == 302 and response["Location"] == f"{url}#kudos"
+    assert Kudos.objects.filter(work=published_work, user=None).count() == 1
+    shown = guest.get(response["Location"]).content.decode()
+    assert "You left kudos on this work. Thank you!" in shown
+    assert "1 guest left kudos on this work" in shown
+    again = guest.post(
+        f"/works/{published_work.pk}/kudos/", {"next": url}, follow=True, **same_site
+    )
+    # Said beside the kudos button (where the page lands), not silently dropped.
+    kudos_part = again.content.decode().split('id="kudos"')[1].split('id="comments"')[0]
+    assert "You have already left kudos here." in kudos_part
+    assert Kudos.objects.count() == 1
+    # A page served from the cache after the kudos: fresh (the count) and still a plain form.
+    fresh = Client(enforce_csrf_checks=True).get(url).content.decode()
+    assert "1 guest left kudos on this work" in fresh and "csrfmiddlewaretoken" not in fresh
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_ORIGIN": "null"},
+        {"HTTP_REFERER": "https://evil.example/works/1/"},
+        {"HTTP_ORIGIN": "https://evil.example", "HTTP_REFERER": "http://testserver/works/1/"},
+    ],
+    ids=["no-origin", "cross-site-origin", "null-origin", "cross-site-referer", "forged-mix"],
+)
+def test_forged_cross_site_guest_kudos_is_refused(published_work, headers):
+    from django.test import Client
+
+    guest = Client(enforce_csrf_checks=True)
+    response = guest.post(
+        f"/works/{published_work.pk}/kudos/", REMOTE_ADDR="203.0.113.8", **headers
+    )
+    assert response.status_code == 403
+    assert not Kudos.objects.exists()
+
+
+def test_guest_kudos_from_a_same_site_referer_without_origin_counts(published_work):
+    from django.test import Client
+
+    guest = Client(enforce_csrf_checks=True)
+    response = guest.post(
+        f"/works/{published_work.pk}/kudos/",
+        HTTP_REFERER=f"http://testserver{published_work.get_absolute_url()}",
+    )
+    assert response.status_code == 302 and Kudos.objects.count() == 1
+
+
+def test_logged_in_kudos_still_needs_the_token(published_work, other):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(other)
+    url = f"/works/{published_work.pk}/kudos/"
+    response = strict.post(url, HTTP_ORIGIN="http://testserver")
+    assert response.status_code in (302, 403) and not Kudos.objects.exists()
+    page = strict.get(published_work.get_absolute_url()).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    response = strict.post(url, {"csrfmiddlewaretoken": token}, HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 302 and Kudos.objects.filter(user=other).count() == 1
+    thanked = strict.get(published_work.get_absolute_url()).content.decode()
+    assert "You left kudos on this work. Thank you!" in thanked
+    assert "You have already left kudos here." not in thanked
+    again = strict.get(published_work.get_absolute_url()).content.decode()
+    assert "You have already left kudos here." in again
 
 
 def test_no_kudos_on_ones_own_work(client, published_work, author):

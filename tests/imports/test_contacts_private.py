@@ -10,7 +10,7 @@ from ebooklib import epub
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fanfold.imports import services
+from fanfold.imports import selectors, services
 from fanfold.imports.importers.contacts import keep_private, scrub
 from fanfold.imports.importers.epub import parse_epub
 from fanfold.imports.importers.html import parse_html
@@ -368,7 +368,7 @@ def test_scrub_never_leaves_an_address_or_handle(pieces):
 def test_published_work_page_shows_no_contacts(client, name, emails, handles):
     story = load(name)
     raw = (FIXTURES / name).read_bytes()
-    work = services.story_import(story=story, digest=services.content_hash(raw))
+    work = services.story_import(story=story, digest=selectors.content_hash(raw))
     imported = ImportedStory.objects.get(work=work)
     assert set(emails) <= set(imported.emails) | set(imported.mentioned_emails)
     assert set(handles) <= set(imported.ims)
@@ -387,12 +387,12 @@ def test_published_work_page_shows_no_contacts(client, name, emails, handles):
 def test_only_the_authors_own_addresses_let_them_claim():
     """The From: and Feedback: addresses are the author's; one met in an author's note (a
     beta reader's, a friend's) stays private but never hands the work to its owner."""
-    from fanfold.imports.services import imported_stories_claimable
+    from fanfold.imports.selectors import imported_stories_claimable
     from tests.factories import UserFactory
 
     name = "paper-moons-usenet.txt"
     raw = (FIXTURES / name).read_bytes()
-    work = services.story_import(story=load(name), digest=services.content_hash(raw))
+    work = services.story_import(story=load(name), digest=selectors.content_hash(raw))
     imported = ImportedStory.objects.get(work=work)
     assert "jdoe@univ.example.edu" in imported.emails
     assert "jane@aol.com" in imported.mentioned_emails

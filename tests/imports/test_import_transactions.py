@@ -18,9 +18,9 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from fanfold.imports import services
+from fanfold.imports import selectors, services
 from fanfold.imports.importers.markdown import parse_markdown
-from fanfold.imports.models import ImportedStory
+from fanfold.imports.models import ClaimEmail, ImportedStory
 from fanfold.works.models import Chapter, Status, Work
 from tests.servers import ROOT, migrate, server_env
 
@@ -92,7 +92,7 @@ def test_importing_the_same_story_twice_makes_one_work():
     again = services.story_import(story=story, digest="b" * 64)
     assert again.pk == first.pk
     assert Work.objects.count() == 1 and ImportedStory.objects.count() == 1
-    assert services.duplicate_of("b" * 64) == first
+    assert selectors.duplicate_of("b" * 64) == first
 
 
 def _import(archive, path, *extra):
@@ -186,24 +186,25 @@ def test_a_draft_left_half_way_is_not_claimable_and_importing_again_completes_it
     digest = "c" * 64
     writer = UserFactory(username="writer", email="writer@example.org", email_verified=True)
     # What an import killed after its first transaction leaves: a draft never published.
-    archivist = services.archivist()
+    archivist = services.archivist_ensure()
     first, second = (
-        works.chapter_prepare(ChapterInput(title=c.title, body=services.chapter_body(c)))
+        works.chapter_prepare(ChapterInput(title=c.title, body=selectors.chapter_body(c)))
         for c in story.chapters[:2]
     )
-    data = services._work_input(story)
+    data = selectors.story_work_input(story)
     draft = works.work_create(by=archivist, data=data, chapter=first, publish=False)
     works.chapters_append(work=draft, by=archivist, chapters=[second], publish=True)
-    ImportedStory.objects.create(
+    left = ImportedStory.objects.create(
         work=draft, source="left.md", format="markdown", content_hash=digest,
         emails=["writer@example.org"],
     )  # fmt: skip
-    assert services.imported_stories_claimable(user=writer) == []
-    assert services.duplicate_of(digest) is None
+    ClaimEmail.objects.create(story=left, email="writer@example.org")
+    assert selectors.imported_stories_claimable(user=writer) == []
+    assert selectors.duplicate_of(digest) is None
 
     work = services.story_import(story=story, digest=digest)
     assert work.pk == draft.pk and work.status == Status.PUBLISHED
     titles = list(work.chapters.order_by("position").values_list("position", "title"))
     assert titles == [(n, f"Chapter {n}: Night {n}") for n in range(1, 6)]
     assert Work.objects.count() == 1
-    assert [s.work for s in services.imported_stories_claimable(user=writer)] == [work]
+    assert [s.work for s in selectors.imported_stories_claimable(user=writer)] == [work]

@@ -170,6 +170,13 @@ def test_stale_csrf_posts_are_kept_never_500(world: World):
         r = in_savepoint(requests)
         return r, " ".join(steps), bool(was_kept)
 
+    def _guest_by_origin(action: str, identity: str) -> bool:
+        """Guest kudos takes no token (a cached page can't carry one): the view, exempt from
+        the token check, accepts a guest's post only from this site's own pages (this client
+        sends this site's Origin); tests/feedback/test_kudos_blocks_reports.py forges it."""
+        match = resolve(urlsplit(action).path)
+        return identity == "guest" and getattr(match.func, "csrf_exempt", False)
+
     for action, fields in sorted(actions.items()):
         for identity, client in clients.items():
             strategy = st.fixed_dictionaries(
@@ -197,7 +204,7 @@ def test_stale_csrf_posts_are_kept_never_500(world: World):
                 what = f"{steps} as {identity} with a stale token and {short(data)}"
                 if problem := problem_of(r, what, False):
                     return problem
-                if r.status < 400 and not was_kept:
+                if r.status < 400 and not was_kept and not _guest_by_origin(action, identity):
                     return f"{r.status}: a post with a stale token was accepted: {what}"
                 return None
 

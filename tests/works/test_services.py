@@ -8,6 +8,7 @@ from fanfold.works import services
 from fanfold.works.models import Status
 from fanfold.works.services import ChapterInput, WorkInput
 from tests.factories import WorkFactory, add_chapter
+from tests.works.test_views import FORM
 
 
 @pytest.mark.django_db
@@ -196,8 +197,12 @@ def test_failed_create_leaves_nothing(author):
     assert not Tag.objects.filter(name="New Fandom").exists()
 
 
-def test_timezone_aware():
-    assert timezone.is_aware(timezone.now())
+@pytest.mark.django_db
+def test_dates_are_stored_aware_in_utc(author, settings):
+    settings.TIME_ZONE = "America/New_York"
+    work = WorkFactory(by=author)
+    work.refresh_from_db()
+    assert timezone.is_aware(work.published_at) and work.published_at.utcoffset().seconds == 0
 
 
 @pytest.mark.django_db
@@ -220,3 +225,27 @@ def test_only_posted_chapter_of_a_published_work_cannot_be_deleted(author):
         services.chapter_delete(chapter=work.chapters.get(position=1), by=author)
     work.refresh_from_db()
     assert work.posted_chapter_count == 1
+
+
+@pytest.mark.django_db
+def test_saving_and_publishing_is_one_transaction(client, author):
+    """A draft staff hid can't be posted: the edit that came with "publish" is not kept either."""
+    from fanfold.accounts.services import api_token_create
+    from fanfold.works.models import Work
+
+    work = WorkFactory(by=author, publish=False, title="Before")
+    Work.objects.filter(pk=work.pk).update(hidden=True)
+    token = api_token_create(user=author, name="t")[1]
+    response = client.patch(
+        f"/api/v1/works/{work.pk}",
+        {"title": "After", "publish": True},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 422
+    assert Work.objects.get(pk=work.pk).title == "Before"
+    client.force_login(author)
+    form = {**FORM, "title": "After", "publish": "Post"}
+    page = client.post(f"/works/{work.pk}/edit/", form)
+    assert page.status_code == 200 and "staff hid this work" in page.content.decode()
+    assert Work.objects.get(pk=work.pk).title == "Before"

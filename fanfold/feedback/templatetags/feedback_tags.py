@@ -21,3 +21,15 @@ def comment_threads(context, tree) -> SafeString:
             csrf_token=context.get("csrf_token", ""),
         ),
     )
+
+
+@register.filter
+def kudos_messages(messages) -> list:
+    """The flash messages about kudos, shown beside the kudos button rather than on top.
+
+    Only read when there are some: reading the messages marks them used, and a used, empty
+    store deletes its cookie, which would keep a guest's page out of the page cache.
+    """
+    if not messages:
+        return []
+    return [m for m in messages if m.extra_tags == "kudos"]

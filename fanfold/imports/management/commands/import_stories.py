@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand
 
-from fanfold.imports import services
+from fanfold.imports import selectors, services
 from fanfold.imports.importers import contacts
 from fanfold.imports.importers.decode import ImportRefused
 from fanfold.imports.importers.story import ParsedChapter, ParsedStory
@@ -106,7 +106,7 @@ class Command(BaseCommand):
             except ImportRefused as e:
                 failed.append((source.name, str(e)))
                 continue
-            items.append(Item(story=story, digests=[services.content_hash(source.raw or b"")]))
+            items.append(Item(story=story, digests=[selectors.content_hash(source.raw or b"")]))
         items = _merge_parts(items)
 
         imported = duplicates = 0
@@ -114,7 +114,7 @@ class Command(BaseCommand):
         for item in self._progress(items, "Importing", quiet=as_json or dry_run):
             story, work_id = item.story, None
             if not dry_run:
-                existing = services.duplicate_of(item.digest)
+                existing = selectors.duplicate_of(item.digest)
                 if existing is not None:
                     duplicates += 1
                     work_id = existing.pk
@@ -157,7 +157,7 @@ class Command(BaseCommand):
 
 def _json_line(story: ParsedStory, *, work_id: int | None, with_text: bool) -> str:
     data = story.as_dict()
-    counts = services.chapter_word_counts(story)
+    counts = selectors.chapter_word_counts(story)
     data["chapters"] = [
         {"title": c.title, "word_count": n, **({"text": c.text} if with_text else {})}
         for c, n in zip(story.chapters, counts, strict=True)

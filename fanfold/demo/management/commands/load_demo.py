@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from fanfold.accounts.models import User
-from fanfold.core import demo
+from fanfold.demo import content as demo
 from fanfold.feedback import services as feedback
 from fanfold.feedback.models import Comment, Kudos
 from fanfold.works import services
