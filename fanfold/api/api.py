@@ -27,7 +27,13 @@ from fanfold.core.ratelimit import RateLimited
 from fanfold.tags.models import TagType
 from fanfold.tags.selectors import tag_names_grouped
 from fanfold.works import selectors, services
-from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
+from fanfold.works.models import (
+    Chapter,
+    Work,
+    chapter_visible_or_404,
+    work_own_or_404,
+    work_visible_or_404,
+)
 from fanfold.works.services import ChapterInput, WorkInput
 
 api = FanfoldAPI(
@@ -213,10 +219,7 @@ def _given(payload: Schema) -> dict:
 
 
 def _own_work(request: HttpRequest, work_id: int) -> Work:
-    work = work_visible_or_404(request.user, work_id)
-    if not selectors.is_creator(request.user, work):
-        raise PermissionDenied("Only the work's creators may change it.")
-    return work
+    return work_own_or_404(request.user, work_id)
 
 
 @api.patch("/works/{work_id}", response={200: WorkDetailOut, **WRITE_ERRORS}, tags=["works"])
@@ -229,7 +232,7 @@ def update_work(request: HttpRequest, work_id: int, payload: WorkPatch):
     services.work_update(
         work=work,
         by=token_user(request),
-        data=replace(selectors.work_input_of(work), **changes),
+        data=replace(selectors.work_input_of(work), **changes) if changes else None,
         publish=bool(publish),
     )
     return _work_detail(request, work)
@@ -260,7 +263,7 @@ def update_chapter(request: HttpRequest, work_id: int, chapter_id: int, payload:
     chapter = chapter_visible_or_404(request.user, work, chapter_id)
     changes = _given(payload)
     publish = changes.pop("publish", None)
-    data = replace(selectors.chapter_input_of(chapter), **changes)
+    data = replace(selectors.chapter_input_of(chapter), **changes) if changes else None
     services.chapter_update(
         chapter=chapter, by=token_user(request), data=data, publish=bool(publish)
     )

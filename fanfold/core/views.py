@@ -54,9 +54,14 @@ def safe_next(request: HttpRequest, fallback: str = "/") -> str:
 
 
 def same_origin(request: HttpRequest) -> bool:
-    """The post came from one of our own pages (not another site's forged form)."""
-    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
-    return bool(source) and urlsplit(source).netloc == request.get_host()
+    """The post came from one of our own pages (not another site's forged form): its Origin
+    (or, when a browser sends none, its Referer) is this site, scheme and host alike, or one
+    of ``CSRF_TRUSTED_ORIGINS`` (a proxy in front that rewrites the host)."""
+    ours = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    if origin := request.headers.get("Origin"):
+        return origin in ours
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return bool(referer.netloc) and f"{referer.scheme}://{referer.netloc}" in ours
 
 
 def resolve_or_none(path: str):

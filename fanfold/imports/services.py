@@ -92,8 +92,10 @@ def story_import(*, story: ParsedStory, digest: str, by: User | None = None) -> 
                 review_needed=story.review_needed,
             )
             ClaimEmail.objects.bulk_create(
-                ClaimEmail(story=imported, email=email[:254])
-                for email in sorted({e.strip().lower() for e in story.private_contact.email if e})
+                ClaimEmail(story=imported, email=email)
+                for email in sorted(
+                    {e.strip().lower()[:254] for e in story.private_contact.email} - {""}
+                )
             )
             if at_once:
                 return work

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,8 +13,7 @@ from django.views.decorators.cache import never_cache
 
 from fanfold.stats import charts, selectors
 from fanfold.stats.services import hits_flush
-from fanfold.works.models import Work, work_visible_or_404
-from fanfold.works.selectors import is_creator
+from fanfold.works.models import Work, work_own_or_404
 
 logger = logging.getLogger(__name__)
 
@@ -29,10 +27,9 @@ def _fresh_hits() -> None:
 
 
 def _own_work(request: HttpRequest, work_id: int) -> Work:
-    work = work_visible_or_404(request.user, work_id, Work.objects.prefetch_related("creators"))
-    if not is_creator(request.user, work):
-        raise PermissionDenied("Only the work's creators can see its statistics.")
-    return work
+    return work_own_or_404(
+        request.user, work_id, Work.objects.prefetch_related("creators"), why="see its statistics"
+    )
 
 
 def _csv_cell(value: Any) -> Any:

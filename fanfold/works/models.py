@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
@@ -251,6 +252,17 @@ def work_visible_or_404(user, pk: int, queryset: WorkQuerySet | None = None) -> 
     )
     if work is None:
         raise Http404("No such work, or you may not see it.")
+    return work
+
+
+def work_own_or_404(
+    user, pk: int, queryset: WorkQuerySet | None = None, *, why: str = "change it"
+) -> Work:
+    """The work if this reader may see it and is one of its creators: else 404 when they
+    may not see it, 403 when they may but it isn't theirs."""
+    work = work_visible_or_404(user, pk, queryset)
+    if not is_creator(user, work):
+        raise PermissionDenied(f"Only the work's creators may {why}.")
     return work
 
 

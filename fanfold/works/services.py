@@ -29,7 +29,7 @@ from fanfold.works.models import (
     Status,
     Work,
     WorkCreator,
-    is_creator,
+    creator_q,
 )
 
 TITLE_MAX = 255
@@ -147,7 +147,8 @@ def validate_chapter_input(data: ChapterInput, *, require_body: bool = True) -> 
 def _require_creator(work: Work, by: User, *, moderator_perm: str = "") -> None:
     if moderator_perm and moderates(by, moderator_perm):
         return
-    if not is_creator(by, work):
+    # Asked of the database, never of a list prefetched earlier in the request.
+    if not by.is_authenticated or not Work.objects.filter(creator_q(by), pk=work.pk).exists():
         raise PermissionDenied("Only the work's creators may change it.")
 
 
@@ -267,16 +268,17 @@ def work_create(
 
 
 @transaction.atomic
-def work_update(*, work: Work, by: User, data: WorkInput, publish: bool = False) -> Work:
-    """Change a work's title, tags, notes and settings; ``publish`` also posts a draft work,
-    in the same transaction (both happen, or neither)."""
+def work_update(*, work: Work, by: User, data: WorkInput | None, publish: bool = False) -> Work:
+    """Change a work's title, tags, notes and settings (none when ``data`` is None);
+    ``publish`` also posts a draft work, in the same transaction (both happen, or neither)."""
     _require_creator(work, by)
-    validate_work_input(data)
-    _apply_work_fields(work, data)
-    _set_tags(work, data)
-    _refresh_counts(work)
-    _save_work(work)
-    content_changed()
+    if data is not None:
+        validate_work_input(data)
+        _apply_work_fields(work, data)
+        _set_tags(work, data)
+        _refresh_counts(work)
+        _save_work(work)
+        content_changed()
     if publish and work.is_draft:
         work_publish(work=work, by=by)
     return work
@@ -414,17 +416,18 @@ def chapters_append(
 
 @transaction.atomic
 def chapter_update(
-    *, chapter: Chapter, by: User, data: ChapterInput, publish: bool = False
+    *, chapter: Chapter, by: User, data: ChapterInput | None, publish: bool = False
 ) -> Chapter:
-    """Change a chapter's title, notes or text; ``publish`` also posts a draft chapter, in the
-    same transaction (both happen, or neither)."""
+    """Change a chapter's title, notes or text (none when ``data`` is None); ``publish`` also
+    posts a draft chapter, in the same transaction (both happen, or neither)."""
     _require_creator(chapter.work, by)
-    validate_chapter_input(data)
-    _apply_chapter_fields(chapter, data)
-    chapter.save()
-    _refresh_counts(chapter.work)
-    _save_work(chapter.work)
-    content_changed()
+    if data is not None:
+        validate_chapter_input(data)
+        _apply_chapter_fields(chapter, data)
+        chapter.save()
+        _refresh_counts(chapter.work)
+        _save_work(chapter.work)
+        content_changed()
     if publish and chapter.is_draft:
         chapter_publish(chapter=chapter, by=by)
     return chapter

@@ -1,7 +1,7 @@
 """Pages for reading, posting and managing works and chapters."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import BaseForm, MultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -19,7 +19,13 @@ from fanfold.stats.hits import mark_hit
 from fanfold.tags.selectors import tag_by_name_or_404
 from fanfold.works import selectors, services
 from fanfold.works.forms import ChapterForm, NewWorkForm, WorkForm
-from fanfold.works.models import Chapter, Work, chapter_visible_or_404, work_visible_or_404
+from fanfold.works.models import (
+    Chapter,
+    Work,
+    chapter_visible_or_404,
+    work_own_or_404,
+    work_visible_or_404,
+)
 
 AUTOSAVE_MAX_BYTES = 4_000_000  # a 500,000-character chapter in any script, plus metadata
 
@@ -169,10 +175,7 @@ def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
 
 
 def _editable_work(request: HttpRequest, work_id: int) -> Work:
-    work = work_visible_or_404(request.user, work_id)
-    if not selectors.is_creator(request.user, work):
-        raise PermissionDenied("Only the work's creators may change it.")
-    return work
+    return work_own_or_404(request.user, work_id)
 
 
 def _initial_from_draft(form_class: type[BaseForm], data: dict[str, list[str]]) -> dict:
@@ -294,13 +297,19 @@ def work_complete(request: HttpRequest, work_id: int) -> HttpResponse:
     return redirect(work)
 
 
-def _chapter_saved_message(chapter: Chapter, *, posting: bool) -> str:
-    """Say what saving did, above all when "Post" left the chapter unseen by readers."""
+def _chapter_saved_message(chapter: Chapter, *, posting: bool, work_was_draft: bool) -> str:
+    """Say what saving did, above all when "Post" left the chapter unseen by readers, or
+    when posting a chapter posted its draft work too."""
     work = Work.objects.only("status").get(pk=chapter.work_id)
     if posting and work.is_draft:
         return "Chapter saved. The work is still a draft: post the work to make it public."
     if chapter.is_draft:
         return "Chapter saved as a draft: only you can see it."
+    if work_was_draft:
+        return (
+            "Chapter posted, and with it the work: it is public now. "
+            "Its other draft chapters are still drafts."
+        )
     return "Chapter saved."
 
 
@@ -309,6 +318,7 @@ def _chapter_form_view(request, work: Work, chapter: Chapter | None) -> HttpResp
     draft = None
     if request.method == "POST":
         form = ChapterForm(request.POST)
+        work_was_draft = work.is_draft
         if form.is_valid():
             publish = "save_draft" not in request.POST
             try:
@@ -327,7 +337,10 @@ def _chapter_form_view(request, work: Work, chapter: Chapter | None) -> HttpResp
                 add_service_errors(form, e)
             else:
                 services.editor_draft_discard(user=request.user, key=key)
-                messages.success(request, _chapter_saved_message(chapter, posting=publish))
+                messages.success(
+                    request,
+                    _chapter_saved_message(chapter, posting=publish, work_was_draft=work_was_draft),
+                )
                 return redirect(chapter)
     else:
         initial = (

@@ -10,11 +10,14 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import json  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.core.signals import request_finished, request_started  # noqa: E402
 from django.test import Client  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
 
@@ -63,6 +66,43 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[..., Browser
         # the next test (the in-memory SQLite connection is shared with the server thread).
         ctx.set_offline(True)
         ctx.close()
+    # A request the browser sent just before (a debounced autosave, say) may still be
+    # running in the server thread: let it finish before the database is emptied.
+    _wait_for_requests_to_finish()
+
+
+# The live server's request threads now inside a request. A thread whose browser went away
+# mid-answer may never finish its request: only threads still alive are waited for.
+_busy: dict[int, threading.Thread] = {}
+_busy_lock = threading.Lock()
+
+
+def _request_started(**kwargs) -> None:
+    thread = threading.current_thread()
+    if thread is not threading.main_thread():  # the test client's own requests are done
+        with _busy_lock:
+            _busy[thread.ident or 0] = thread
+
+
+def _request_finished(**kwargs) -> None:
+    with _busy_lock:
+        _busy.pop(threading.get_ident(), None)
+
+
+request_started.connect(_request_started, dispatch_uid="fanfold-tests-in-flight-start")
+request_finished.connect(_request_finished, dispatch_uid="fanfold-tests-in-flight-end")
+
+
+def _wait_for_requests_to_finish(timeout: float = 5.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _busy_lock:
+            for ident, thread in list(_busy.items()):
+                if not thread.is_alive():
+                    del _busy[ident]
+            if not _busy:
+                return
+        time.sleep(0.02)
 
 
 @pytest.fixture

@@ -267,3 +267,21 @@ def test_forged_csrf_is_refused_and_keeps_nothing(published_work, other):
     )
     assert response.status_code in (302, 403)
     assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_one_click_guest_kudos_checks_the_scheme_and_trusted_origins(published_work, settings):
+    from django.test import Client
+
+    url = f"/works/{published_work.pk}/kudos/"
+    guest = Client(enforce_csrf_checks=True)
+    # Over HTTPS, a page served over plain HTTP (which anyone on the way could forge) is not
+    # this site.
+    plain = guest.post(url, HTTP_ORIGIN="http://testserver", secure=True, REMOTE_ADDR="203.0.113.5")
+    assert plain.status_code == 403 and not Kudos.objects.exists()
+    # Behind a proxy that rewrites the host, the site's public origin is trusted.
+    settings.CSRF_TRUSTED_ORIGINS = ["https://fics.example.org"]
+    proxied = guest.post(
+        url, HTTP_ORIGIN="https://fics.example.org", secure=True, REMOTE_ADDR="203.0.113.6"
+    )
+    assert proxied.status_code == 302 and Kudos.objects.count() == 1

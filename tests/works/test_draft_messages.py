@@ -41,7 +41,7 @@ def test_posted_work_counts_are_unchanged(client, published_work):
 def test_posting_a_chapter_of_a_draft_work_says_the_work_is_still_a_draft(client, author, draft):
     client.force_login(author)
     form = client.get(f"/works/{draft.pk}/chapters/new/").content.decode()
-    assert "This work is a draft: “Post” saves the chapter" in form
+    assert "This work is a draft. “Post” saves the chapter" in form
     page = client.post(
         f"/works/{draft.pk}/chapters/new/", {**CHAPTER, "post": "Post"}, follow=True
     ).content.decode()
@@ -62,3 +62,20 @@ def test_posting_a_chapter_of_a_posted_work_just_saves(client, author, published
         f"/works/{published_work.pk}/chapters/new/", {**CHAPTER, "save_draft": "1"}, follow=True
     ).content.decode()
     assert "Chapter saved as a draft: only you can see it." in kept
+
+
+@pytest.mark.django_db
+def test_posting_a_draft_chapter_of_a_draft_work_says_the_work_went_public(client, author):
+    from fanfold.works.models import Status, Work
+    from tests.factories import WorkFactory, add_chapter
+    from tests.works.test_views import FORM
+
+    work = WorkFactory(by=author, publish=False)
+    second = add_chapter(work, by=author, publish=False)
+    client.force_login(author)
+    page = client.get(f"/works/{work.pk}/chapters/{second.pk}/edit/").content.decode()
+    assert "posts this chapter and the work with it" in page
+    data = {k: FORM[k] for k in ("body", "text_format")} | {"title": "", "publish": "1"}
+    response = client.post(f"/works/{work.pk}/chapters/{second.pk}/edit/", data, follow=True)
+    assert Work.objects.get(pk=work.pk).status == Status.PUBLISHED
+    assert "it is public now" in response.content.decode()

@@ -249,3 +249,23 @@ def test_saving_and_publishing_is_one_transaction(client, author):
     page = client.post(f"/works/{work.pk}/edit/", form)
     assert page.status_code == 200 and "staff hid this work" in page.content.decode()
     assert Work.objects.get(pk=work.pk).title == "Before"
+
+
+@pytest.mark.django_db
+def test_publishing_alone_does_not_recheck_the_saved_fields(client, author):
+    """PATCH {"publish": true} posts the draft as it is, even if a tag it had was since
+    deleted (which today's form would refuse)."""
+    from fanfold.accounts.services import api_token_create
+    from fanfold.works.models import Work
+
+    work = WorkFactory(by=author, publish=False, fandoms=["Soon Gone"])
+    Tag.objects.filter(name="Soon Gone").delete()
+    token = api_token_create(user=author, name="t")[1]
+    response = client.patch(
+        f"/api/v1/works/{work.pk}",
+        {"publish": True},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert response.status_code == 200, response.content
+    assert Work.objects.get(pk=work.pk).status == Status.PUBLISHED

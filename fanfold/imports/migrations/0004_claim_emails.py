@@ -9,8 +9,8 @@ def fill_claim_emails(apps, schema_editor):
     ImportedStory = apps.get_model("imports", "ImportedStory")
     ClaimEmail = apps.get_model("imports", "ClaimEmail")
     for story in ImportedStory.objects.all().iterator():
-        for email in {e.strip().lower() for e in story.emails if e and e.strip()}:
-            ClaimEmail.objects.get_or_create(story=story, email=email[:254])
+        for email in {e.strip().lower()[:254] for e in story.emails} - {""}:
+            ClaimEmail.objects.get_or_create(story=story, email=email)
 
 
 class Migration(migrations.Migration):
