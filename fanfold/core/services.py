@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from fanfold.core.forms import secret_field_names
 from fanfold.core.models import EmailSent, PendingSubmission
-from fanfold.core.text import storable
+from fanfold.core.text import storable_form_data
 
 PENDING_DAYS = 7
 
@@ -25,7 +25,7 @@ def pending_submission_keep(*, path: str, post: QueryDict) -> PendingSubmission:
         created_at__lt=timezone.now() - timedelta(days=PENDING_DAYS)
     ).delete()
     skip = secret_field_names() | {"csrfmiddlewaretoken"}
-    data = {storable(k): [storable(v) for v in post.getlist(k)] for k in post if k not in skip}
+    data = storable_form_data({k: post.getlist(k) for k in post if k not in skip})
     return PendingSubmission.objects.create(path=path, data=data)
 
 

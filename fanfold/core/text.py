@@ -183,3 +183,8 @@ def storable(value: str) -> str:
     """The text with every character no field can hold replaced by U+FFFD, for keeping
     what a reader typed where a form error can't be shown (a kept form, an autosave)."""
     return _UNSTORABLE.sub("\ufffd", value)
+
+
+def storable_form_data(data: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Kept form data (field name to values) with ``storable`` applied to every string."""
+    return {storable(k): [storable(v) for v in values] for k, values in data.items()}

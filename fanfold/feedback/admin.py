@@ -72,7 +72,7 @@ class ReportAdmin(admin.ModelAdmin):
         run_service(self, request, reports, act, "Reported comments deleted")
 
     @admin.action(
-        description="Take the reported works down (back to draft) and resolve the reports",
+        description="Hide the reported works (only creators see them) and resolve the reports",
         permissions=["change"],
     )
     def take_down_reported_works(self, request, queryset):

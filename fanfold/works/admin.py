@@ -68,7 +68,7 @@ class WorkAdmin(ServiceDeleteAdmin):
         work_delete(work=obj, by=request.user)
 
     @admin.action(
-        description="Take selected works down (back to draft, off the archive)",
+        description="Hide selected works (only their creators see them)",
         permissions=["change"],
     )
     def take_down(self, request, queryset):
@@ -80,7 +80,7 @@ class WorkAdmin(ServiceDeleteAdmin):
             "Works taken down",
         )
 
-    @admin.action(description="Restore selected works taken down", permissions=["change"])
+    @admin.action(description="Show selected hidden works again", permissions=["change"])
     def restore(self, request, queryset):
         run_service(
             self,

@@ -1,7 +1,6 @@
 """Writes for works and chapters. Every caller (HTML views, the API, tasks, commands) uses these."""
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,7 +14,7 @@ from fanfold.core.text import (
     SANITIZER_VERSION,
     TextFormat,
     render_text,
-    storable,
+    storable_form_data,
     word_count,
 )
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES, TagType
@@ -490,22 +489,14 @@ def chapters_reorder(*, work: Work, by: User, order: list[int]) -> None:
 
 
 @transaction.atomic
-def editor_draft_save(*, user: User, key: str, data: dict[str, Any]) -> EditorDraft:
+def editor_draft_save(*, user: User, key: str, data: dict[str, list[str]]) -> EditorDraft:
     """Keep what an author has typed so far into an editor (autosave).
 
     Characters no field can hold become U+FFFD here; the real save then asks for them to go.
     """
-    data = {storable(k): _storable(v) for k, v in data.items()}
+    data = storable_form_data(data)
     draft, _ = EditorDraft.objects.update_or_create(user=user, key=key, defaults={"data": data})
     return draft
-
-
-def _storable(value: Any) -> Any:
-    if isinstance(value, str):
-        return storable(value)
-    if isinstance(value, list):
-        return [_storable(v) for v in value]
-    return value
 
 
 @transaction.atomic
