@@ -128,7 +128,8 @@ def generate_works(count: int, *, seed: int = 20240601, authors: int = 25) -> Ge
     from django.db import transaction
 
     from fanfold.accounts.models import User
-    from fanfold.works.services import ChapterInput, WorkInput, chapter_create, work_create
+    from fanfold.works.inputs import ChapterInput, WorkInput
+    from fanfold.works.services import chapter_create, work_create
 
     rng = random.Random(seed)
     prose = _Prose(rng)

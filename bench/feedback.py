@@ -84,7 +84,7 @@ def make_users():
 
 def post_work(author, title: str, chapters: int, words: int = 2500):
     from fanfold.works import services
-    from fanfold.works.services import ChapterInput, WorkInput
+    from fanfold.works.inputs import ChapterInput, WorkInput
 
     rng = random.Random(title)
     vocab = [
@@ -126,7 +126,8 @@ def add_comments(work, chapter, commenters, count: int) -> int:
     """``count`` published comments in threads: 200 top-level comments and replies under
     them up to seven levels deep, every third one by a guest."""
     from fanfold.feedback.models import Comment
-    from fanfold.works.models import Work
+    from fanfold.works.models import Chapter
+    from fanfold.works.services import work_comments_recount
 
     rng = random.Random(1000)
     made: list[Comment] = []
@@ -162,7 +163,9 @@ def add_comments(work, chapter, commenters, count: int) -> int:
         for _ in range(min(len(parents), count - len(made))):
             batch.append(new(len(made) + len(batch), rng.choice(parents)))
         made.extend(Comment.objects.bulk_create(batch))
-    Work.objects.filter(pk=work.pk).update(comment_count=len(made))
+    # The counts feedback keeps, as its services would leave them.
+    Chapter.objects.filter(pk=chapter.pk).update(comment_count=len(made))
+    work_comments_recount(work=work)
     return len(made)
 
 

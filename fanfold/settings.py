@@ -78,6 +78,9 @@ INSTALLED_APPS = [
     "fanfold.feedback",
     "fanfold.bookmarks",
     "fanfold.stats",
+    "fanfold.listings",
+    "fanfold.reading",
+    "fanfold.moderation",
     "fanfold.api",
     "fanfold.demo",
 ]

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("fanfold.bookmarks.urls")),
     path("", include("fanfold.stats.urls")),
     path("", include("fanfold.works.urls")),
+    path("", include("fanfold.reading.urls")),
 ]

@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from fanfold.works import services
-from fanfold.works.services import ChapterInput, WorkInput
+from fanfold.works.inputs import ChapterInput, WorkInput
 
 PASSWORD = "correct-horse-battery-staple"
 

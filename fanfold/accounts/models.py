@@ -1,7 +1,7 @@
 import hashlib
 import secrets
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.db import models
 
 
@@ -22,6 +22,10 @@ class User(AbstractUser):
         default=True, help_text="Keep a private history of the works I read."
     )
 
+    # Not a field: the users this one muted, cached for one request by
+    # accounts.selectors.muted_user_ids.
+    _muted_ids: set[int]
+
     @property
     def shown_name(self) -> str:
         return self.display_name or self.username
@@ -29,6 +33,12 @@ class User(AbstractUser):
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# Whoever is reading: an account, a guest (``request.user`` when logged out), or nobody in
+# particular (a task or command, which sees what guests see). Every read that depends on the
+# reader takes one of these.
+type Viewer = User | AnonymousUser | None
 
 
 class ApiTokenQuerySet(models.QuerySet):

@@ -1,6 +1,10 @@
 """Reads for accounts."""
 
-from fanfold.accounts.models import ApiToken, User, UserRelation, hash_token
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from fanfold.accounts.models import ApiToken, User, UserRelation, Viewer, hash_token
 
 
 def api_token_for_key(raw: str) -> ApiToken | None:
@@ -13,7 +17,7 @@ def api_token_for_key(raw: str) -> ApiToken | None:
     return token
 
 
-def muted_user_ids(viewer) -> set[int]:
+def muted_user_ids(viewer: Viewer) -> set[int]:
     """The users this reader muted (none for guests); cached on the user for one request."""
     if viewer is None or not viewer.is_authenticated:
         return set()
@@ -28,7 +32,7 @@ def muted_user_ids(viewer) -> set[int]:
     return cached
 
 
-def blocked_by_any(user, owner_ids) -> bool:
+def blocked_by_any(user: Viewer, owner_ids: Iterable[int]) -> bool:
     """Whether any of these users (a work's creators) blocked ``user``."""
     if user is None or not user.is_authenticated:
         return False
@@ -37,13 +41,13 @@ def blocked_by_any(user, owner_ids) -> bool:
     ).exists()
 
 
-def relations_of(user: User, target: User) -> set[str]:
-    """Which of block/mute ``user`` has set on ``target``."""
-    if not user.is_authenticated:
+def relations_of(user: Viewer, target: User) -> set[str]:
+    """Which of block/mute ``user`` has set on ``target`` (none for guests)."""
+    if user is None or not user.is_authenticated:
         return set()
     return set(UserRelation.objects.filter(user=user, target=target).values_list("kind", flat=True))
 
 
-def relations_list(user: User):
+def relations_list(user: User) -> QuerySet[UserRelation]:
     """Everyone this user blocked or muted, newest first."""
     return UserRelation.objects.filter(user=user).select_related("target").order_by("-created_at")

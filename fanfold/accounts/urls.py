@@ -66,5 +66,4 @@ urlpatterns = [
     path("profile/tokens/", views.api_tokens, name="api_tokens"),
     path("preferences/people/", views.people, name="people"),
     path("users/<str:username>/relation/", views.user_relation, name="user_relation"),
-    path("users/<str:username>/", views.user_detail, name="user_detail"),
 ]

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from fanfold.accounts import selectors, services
+from fanfold.accounts.auth import request_user
 from fanfold.accounts.forms import ApiTokenForm, PreferencesForm, ProfileForm, SignupForm
 from fanfold.accounts.models import User
 from fanfold.core.ratelimit import client_ip, rate_limited
 from fanfold.core.rescue import login_required_keeping_post
-from fanfold.core.views import cacheable, paginate, parse_id, safe_next, too_many_requests
-from fanfold.works import selectors as work_selectors
+from fanfold.core.views import parse_id, safe_next, too_many_requests
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -77,17 +77,18 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
 @login_required_keeping_post
 def verify_email_resend(request: HttpRequest) -> HttpResponse:
     """Send the confirmation link again."""
-    if wait := rate_limited("verify", str(request.user.pk), limit=5, window=3600):
+    user = request_user(request)
+    if wait := rate_limited("verify", str(user.pk), limit=5, window=3600):
         return too_many_requests(request, wait)
-    services.email_verification_resend(user=request.user)
-    messages.success(request, f"We sent a new link to {request.user.email}.")
+    services.email_verification_resend(user=user)
+    messages.success(request, f"We sent a new link to {user.email}.")
     return redirect("profile_edit")
 
 
 @login_required_keeping_post
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """Edit one's display name, bio, links and email address."""
-    user = request.user
+    user = request_user(request)
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
@@ -113,7 +114,7 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
 @login_required_keeping_post
 def preferences(request: HttpRequest) -> HttpResponse:
     """Choose how works are shown: adult-content notice, theme and text size."""
-    user = request.user
+    user = request_user(request)
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
@@ -135,6 +136,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @login_required_keeping_post
 def api_tokens(request: HttpRequest) -> HttpResponse:
     """List, create and revoke personal API tokens."""
+    user = request_user(request)
     new_key = None
     form = ApiTokenForm()
     if request.method == "POST":
@@ -142,38 +144,21 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             token_id = request.POST.get("revoke", "")
             if (token_pk := parse_id(token_id)) is None:
                 raise Http404("No such token.")
-            token = get_object_or_404(request.user.api_tokens, pk=token_pk)
-            services.api_token_revoke(token=token, by=request.user)
+            token = get_object_or_404(user.api_tokens, pk=token_pk)
+            services.api_token_revoke(token=token, by=user)
             messages.success(request, f"The token “{token.name}” was revoked.")
             return redirect("api_tokens")
         form = ApiTokenForm(request.POST)
         if form.is_valid():
             try:
-                _, new_key = services.api_token_create(
-                    user=request.user, name=form.cleaned_data["name"]
-                )
+                _, new_key = services.api_token_create(user=user, name=form.cleaned_data["name"])
             except ValidationError as e:
                 form.add_error(None, e)
             else:
                 form = ApiTokenForm()
-    tokens = request.user.api_tokens.order_by("-created_at")
+    tokens = user.api_tokens.order_by("-created_at")
     return render(
         request, "accounts/api_tokens.html", {"form": form, "tokens": tokens, "new_key": new_key}
-    )
-
-
-def user_detail(request: HttpRequest, username: str) -> HttpResponse:
-    """A creator's page: their profile and the works a reader may see."""
-    creator = get_object_or_404(User, username=username, is_active=True)
-    page = paginate(request, work_selectors.works_by_creator(viewer=request.user, creator=creator))
-    relations = selectors.relations_of(request.user, creator)
-    return cacheable(
-        request,
-        render(
-            request,
-            "accounts/user_detail.html",
-            {"creator": creator, "page": page, "relations": relations},
-        ),
     )
 
 
@@ -190,9 +175,9 @@ def user_relation(request: HttpRequest, username: str) -> HttpResponse:
     done = f"{action}ed".replace("muteed", "muted")
     try:
         if action.endswith("block"):
-            services.user_block_set(user=request.user, target=target, blocked=on)
+            services.user_block_set(user=request_user(request), target=target, blocked=on)
         else:
-            services.user_mute_set(user=request.user, target=target, muted=on)
+            services.user_mute_set(user=request_user(request), target=target, muted=on)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:
@@ -204,5 +189,7 @@ def user_relation(request: HttpRequest, username: str) -> HttpResponse:
 def people(request: HttpRequest) -> HttpResponse:
     """The users one has blocked or muted."""
     return render(
-        request, "accounts/people.html", {"relations": selectors.relations_list(request.user)}
+        request,
+        "accounts/people.html",
+        {"relations": selectors.relations_list(request_user(request))},
     )

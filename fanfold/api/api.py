@@ -24,9 +24,12 @@ from fanfold.api.schemas import (
     WorkPatch,
 )
 from fanfold.core.ratelimit import RateLimited
+from fanfold.feedback.selectors import with_feedback_counts
+from fanfold.listings.selectors import works_recent
 from fanfold.tags.models import TagType
 from fanfold.tags.selectors import tag_names_grouped
 from fanfold.works import selectors, services
+from fanfold.works.inputs import ChapterInput, WorkInput
 from fanfold.works.models import (
     Chapter,
     Work,
@@ -34,7 +37,6 @@ from fanfold.works.models import (
     work_own_or_404,
     work_visible_or_404,
 )
-from fanfold.works.services import ChapterInput, WorkInput
 
 api = FanfoldAPI(
     title="Fanfold API",
@@ -137,7 +139,7 @@ def _work_out(request: HttpRequest, work: Work) -> dict:
 
 
 def _work_detail(request: HttpRequest, work: Work) -> dict:
-    work = selectors.with_feedback_counts(
+    work = with_feedback_counts(
         Work.objects.prefetch_related("creators", "tags"), request.user
     ).get(pk=work.pk)
     chapters = selectors.chapters_for_reader(viewer=request.user, work=work)
@@ -156,7 +158,7 @@ class PageParams(TextIn):
 def list_works(request: HttpRequest, params: Query[PageParams]):
     """List the works you may see, newest update first."""
     return api_page(
-        selectors.works_recent(viewer=request.user),
+        works_recent(viewer=request.user),
         page=params.page,
         per_page=params.per_page,
         out=lambda w: _work_out(request, w),

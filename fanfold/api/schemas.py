@@ -1,11 +1,13 @@
+import dataclasses
 from datetime import datetime
-from typing import Any
+from typing import Any, get_type_hints
 
 from ninja import Schema
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, create_model, field_validator
 
-from fanfold.core.text import TextFormat, text_problem
-from fanfold.works.models import CommentPolicy, Rating
+from fanfold.core.text import text_problem
+from fanfold.works.inputs import CHOICES, ChapterInput, WorkInput
+from fanfold.works.models import CommentPolicy
 
 
 def _texts(value: Any) -> list[str]:
@@ -102,69 +104,47 @@ class ChapterOut(ChapterSummaryOut):
     body_html: str
 
 
-class ChapterIn(TextIn):
-    body: str
-    title: str = ""
-    summary: str = ""
-    notes: str = ""
-    end_notes: str = ""
-    text_format: TextFormat = TextFormat.HTML
+def input_schema(data_class: type, *, partial: bool = False) -> Any:
+    """The API schema of a service's input dataclass (`WorkInput`, `ChapterInput`): its field
+    names, types, defaults and order, with a TextChoices field (`one_of`) as its enum.
+
+    `partial` makes every field optional with null as "not given" (for PATCH). Typed Any, as
+    a class made at run time: subclass it to add what only the API has, such as `publish`.
+    """
+    types = get_type_hints(data_class)
+    fields: dict[str, Any] = {}
+    for f in dataclasses.fields(data_class):
+        kind = f.metadata.get(CHOICES, types[f.name])
+        if partial:
+            fields[f.name] = (kind | None, None)
+        elif f.default is not dataclasses.MISSING:
+            fields[f.name] = (kind, f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            fields[f.name] = (kind, f.default_factory())
+        else:
+            fields[f.name] = (kind, ...)
+    suffix = "Changes" if partial else "Fields"
+    return create_model(f"{data_class.__name__}{suffix}", __base__=TextIn, **fields)
+
+
+_ChapterFields: Any = input_schema(ChapterInput)
+_ChapterChanges: Any = input_schema(ChapterInput, partial=True)
+_WorkFields: Any = input_schema(WorkInput)
+_WorkChanges: Any = input_schema(WorkInput, partial=True)
+
+
+class ChapterIn(_ChapterFields):
     publish: bool = True
 
 
-class ChapterPatch(TextIn):
-    body: str | None = None
-    title: str | None = None
-    summary: str | None = None
-    notes: str | None = None
-    end_notes: str | None = None
-    text_format: TextFormat | None = None
+class ChapterPatch(_ChapterChanges):
     publish: bool | None = Field(None, description="true posts a draft chapter")
 
 
-class WorkFields(TextIn):
-    rating: Rating = Rating.NOT_RATED
-    warnings: list[str] = []
-    categories: list[str] = []
-    fandoms: list[str] = []
-    relationships: list[str] = []
-    characters: list[str] = []
-    freeforms: list[str] = []
-    summary: str = ""
-    notes: str = ""
-    end_notes: str = ""
-    language: str = "en"
-    text_format: TextFormat = TextFormat.HTML
-    restricted: bool = False
-    complete: bool = False
-    expected_chapters: int | None = None
-    comment_policy: CommentPolicy = CommentPolicy.ANYONE
-    moderate_comments: bool = False
-
-
-class WorkIn(WorkFields):
-    title: str
+class WorkIn(_WorkFields):
     chapter: ChapterIn
     publish: bool = True
 
 
-class WorkPatch(TextIn):
-    title: str | None = None
-    rating: Rating | None = None
-    warnings: list[str] | None = None
-    categories: list[str] | None = None
-    fandoms: list[str] | None = None
-    relationships: list[str] | None = None
-    characters: list[str] | None = None
-    freeforms: list[str] | None = None
-    summary: str | None = None
-    notes: str | None = None
-    end_notes: str | None = None
-    language: str | None = None
-    text_format: TextFormat | None = None
-    restricted: bool | None = None
-    complete: bool | None = None
-    expected_chapters: int | None = None
-    comment_policy: CommentPolicy | None = None
-    moderate_comments: bool | None = None
+class WorkPatch(_WorkChanges):
     publish: bool | None = Field(None, description="true publishes a draft work")

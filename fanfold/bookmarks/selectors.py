@@ -10,20 +10,20 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404
 
-from fanfold.accounts.models import User
+from fanfold.accounts.models import User, Viewer
 from fanfold.accounts.selectors import muted_user_ids
 from fanfold.bookmarks.models import Bookmark, LaterMark, ReadingRecord
 from fanfold.bookmarks.services import BookmarkInput
+from fanfold.listings.selectors import blurb_queryset
 from fanfold.tags.models import Tag, TagType
 from fanfold.works.models import Chapter, Work
-from fanfold.works.selectors import blurb_queryset
 
 
-def _visible_work_ids(viewer) -> QuerySet:
+def _visible_work_ids(viewer: Viewer) -> QuerySet:
     return Work.objects.visible_to(viewer).values("pk")
 
 
-def _with_blurbs(qs: QuerySet, viewer) -> QuerySet:
+def _with_blurbs(qs: QuerySet, viewer: Viewer) -> QuerySet:
     """Each row's work with what its blurb shows (counts as this viewer sees them)."""
     return qs.prefetch_related(
         Prefetch("work", queryset=blurb_queryset(Work.objects.all(), viewer))
@@ -35,14 +35,14 @@ def _bookmark_rows(qs: QuerySet[Bookmark]) -> QuerySet[Bookmark]:
     return qs.select_related("user").prefetch_related(Prefetch("tags", queryset=tags))
 
 
-def _shown_to(viewer) -> Q:
+def _shown_to(viewer: Viewer) -> Q:
     """Public bookmarks, and the viewer's own private ones."""
     if viewer is not None and viewer.is_authenticated:
         return Q(private=False) | Q(user=viewer)
     return Q(private=False)
 
 
-def tag_in_bookmarks_seen_by(*, viewer, tag: Tag) -> bool:
+def tag_in_bookmarks_seen_by(*, viewer: Viewer, tag: Tag) -> bool:
     """Whether a bookmark this viewer may see (public, or their own) of a work they may see
     carries the tag."""
     return Bookmark.objects.filter(
@@ -50,13 +50,13 @@ def tag_in_bookmarks_seen_by(*, viewer, tag: Tag) -> bool:
     ).exists()
 
 
-def _owner_q(viewer, owner: User) -> Q:
+def _owner_q(viewer: Viewer, owner: User) -> Q:
     own = viewer is not None and viewer.is_authenticated and viewer.pk == owner.pk
     return Q(user=owner) if own else Q(user=owner, private=False)
 
 
 def bookmarks_of_user(
-    *, viewer, owner: User, rec_only: bool = False, tag: str | None = None
+    *, viewer: Viewer, owner: User, rec_only: bool = False, tag: str | None = None
 ) -> QuerySet[Bookmark]:
     """A user's bookmarks as the viewer may see them (private ones only for the owner),
     optionally only recommendations, or only those with one of the user's bookmark tags."""
@@ -69,7 +69,7 @@ def bookmarks_of_user(
     return _with_blurbs(_bookmark_rows(qs), viewer)
 
 
-def bookmarks_of_work(*, viewer, work: Work) -> QuerySet[Bookmark]:
+def bookmarks_of_work(*, viewer: Viewer, work: Work) -> QuerySet[Bookmark]:
     """The public bookmarks of a work the viewer may see (and the viewer's own, if private),
     less those of users the viewer muted."""
     if not Work.objects.visible_to(viewer).filter(pk=work.pk).exists():
@@ -82,14 +82,14 @@ def bookmarks_of_work(*, viewer, work: Work) -> QuerySet[Bookmark]:
     return _bookmark_rows(qs).select_related("work")
 
 
-def bookmark_of(*, user, work: Work) -> Bookmark | None:
+def bookmark_of(*, user: Viewer, work: Work) -> Bookmark | None:
     """The reader's own bookmark of a work, if they have one."""
     if user is None or not user.is_authenticated:
         return None
     return _bookmark_rows(Bookmark.objects.filter(user=user, work=work)).first()
 
 
-def bookmark_visible_or_404(viewer, pk: int) -> Bookmark:
+def bookmark_visible_or_404(viewer: Viewer, pk: int) -> Bookmark:
     """A bookmark the viewer may see: public or their own, of a work they may see."""
     bookmark = (
         _bookmark_rows(Bookmark.objects.filter(_shown_to(viewer), pk=pk))
@@ -102,7 +102,7 @@ def bookmark_visible_or_404(viewer, pk: int) -> Bookmark:
     return bookmark
 
 
-def bookmark_own_or_404(user, pk: int) -> Bookmark:
+def bookmark_own_or_404(user: Viewer, pk: int) -> Bookmark:
     """One of the user's own bookmarks, of a work they may still see."""
     if user is None or not user.is_authenticated:
         raise Http404("No such bookmark.")
@@ -145,7 +145,7 @@ def later_of(*, user: User) -> QuerySet[LaterMark]:
     return _with_blurbs(qs, user)
 
 
-def is_marked_for_later(*, user, work: Work) -> bool:
+def is_marked_for_later(*, user: Viewer, work: Work) -> bool:
     if user is None or not user.is_authenticated:
         return False
     return LaterMark.objects.filter(user=user, work=work).exists()
@@ -159,7 +159,7 @@ class BookmarkState:
     later: bool
 
 
-def bookmark_state(*, user, work: Work) -> BookmarkState:
+def bookmark_state(*, user: Viewer, work: Work) -> BookmarkState:
     return BookmarkState(
         bookmark=bookmark_of(user=user, work=work),
         later=is_marked_for_later(user=user, work=work),

@@ -1,7 +1,5 @@
 """Pages for bookmarks, reading history and Mark for later."""
 
-from typing import cast
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -9,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fanfold.accounts.auth import request_user
 from fanfold.accounts.models import User
 from fanfold.bookmarks import selectors, services
 from fanfold.bookmarks.forms import BookmarkForm
@@ -19,11 +18,6 @@ from fanfold.core.views import cacheable, paginate, parse_id, safe_next
 from fanfold.works.models import Work, work_visible_or_404
 
 
-def _me(request: HttpRequest) -> User:
-    """The logged-in reader (the views that use it require a login)."""
-    return cast(User, request.user)
-
-
 def _bookmark_form_page(
     request: HttpRequest, work: Work, bookmark: Bookmark | None
 ) -> HttpResponse:
@@ -32,7 +26,7 @@ def _bookmark_form_page(
     back = safe_next(request, work.get_absolute_url())
     if request.method == "POST":
         form = BookmarkForm(request.POST)
-        if wait := services.bookmark_rate_check(user=_me(request)):
+        if wait := services.bookmark_rate_check(user=request_user(request)):
             minutes = max(1, round(wait / 60))
             form.add_error(
                 None,
@@ -44,12 +38,12 @@ def _bookmark_form_page(
             try:
                 if bookmark is None:
                     bookmark, created = services.bookmark_save(
-                        user=_me(request), work=work, data=form.bookmark_input()
+                        user=request_user(request), work=work, data=form.bookmark_input()
                     )
                 else:
                     created = False
                     services.bookmark_update(
-                        bookmark=bookmark, by=_me(request), data=form.bookmark_input()
+                        bookmark=bookmark, by=request_user(request), data=form.bookmark_input()
                     )
             except ValidationError as e:
                 add_service_errors(form, e)
@@ -89,7 +83,7 @@ def bookmark_delete(request: HttpRequest, bookmark_id: int) -> HttpResponse:
     bookmark = selectors.bookmark_own_or_404(request.user, bookmark_id)
     back = safe_next(request, reverse("user_bookmarks", args=[request.user.username]))
     if request.method == "POST":
-        services.bookmark_delete(bookmark=bookmark, by=_me(request))
+        services.bookmark_delete(bookmark=bookmark, by=request_user(request))
         messages.success(request, f"Your bookmark of “{bookmark.work.title}” was removed.")
         return redirect(back)
     return render(request, "bookmarks/bookmark_delete.html", {"bookmark": bookmark, "next": back})
@@ -126,7 +120,7 @@ def work_bookmarks(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required_keeping_post
 def reading_history(request: HttpRequest) -> HttpResponse:
     """The reader's private history of the works they read."""
-    page = paginate(request, selectors.reading_history_of(user=_me(request)))
+    page = paginate(request, selectors.reading_history_of(user=request_user(request)))
     return render(request, "bookmarks/history.html", {"page": page})
 
 
@@ -139,7 +133,7 @@ def reading_history_clear(request: HttpRequest) -> HttpResponse:
         if (work_pk := parse_id(raw)) is None:
             raise Http404("No such work in your history.")
         work = get_object_or_404(Work, pk=work_pk)
-    services.reading_history_clear(user=_me(request), work=work)
+    services.reading_history_clear(user=request_user(request), work=work)
     messages.success(
         request, "Removed from your history." if work else "Your reading history was cleared."
     )
@@ -151,7 +145,7 @@ def reading_history_clear(request: HttpRequest) -> HttpResponse:
 def reading_history_toggle(request: HttpRequest) -> HttpResponse:
     """Turn the reader's history on or off."""
     enabled = request.POST.get("enabled") == "1"
-    services.reading_history_set_enabled(user=_me(request), enabled=enabled)
+    services.reading_history_set_enabled(user=request_user(request), enabled=enabled)
     messages.success(
         request,
         "Your reading history is on."
@@ -164,7 +158,7 @@ def reading_history_toggle(request: HttpRequest) -> HttpResponse:
 @login_required_keeping_post
 def later_list(request: HttpRequest) -> HttpResponse:
     """The works the reader marked for later."""
-    page = paginate(request, selectors.later_of(user=_me(request)))
+    page = paginate(request, selectors.later_of(user=request_user(request)))
     return render(request, "bookmarks/later.html", {"page": page})
 
 
@@ -174,7 +168,7 @@ def later_toggle(request: HttpRequest, work_id: int) -> HttpResponse:
     """Mark a work for later, or take the mark away."""
     work = work_visible_or_404(request.user, work_id)
     marked = services.later_set(
-        user=_me(request), work=work, marked=request.POST.get("marked") == "1"
+        user=request_user(request), work=work, marked=request.POST.get("marked") == "1"
     )
     messages.success(
         request,

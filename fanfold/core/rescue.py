@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect, QueryDict
 from django.urls import reverse
 
 from fanfold.core.forms import secret_field_names
@@ -55,7 +55,9 @@ def restored_post(request: HttpRequest) -> QueryDict | None:
     return pending_submission_take(token=token, path=request.path)
 
 
-def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def login_required_keeping_post[R: HttpResponseBase](
+    view: Callable[..., R],
+) -> Callable[..., R | HttpResponse]:
     """Like login_required, but a post from a logged-out browser is kept for after login.
 
     The wrapper is marked `requires_login`, so a stale-token post to it goes by the login page;
@@ -63,7 +65,7 @@ def login_required_keeping_post(view: Callable[..., HttpResponse]) -> Callable[.
     """
 
     @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args, **kwargs) -> R | HttpResponse:
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         if request.method == "POST":

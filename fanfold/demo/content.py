@@ -1,8 +1,32 @@
 """Demo content for a fresh archive: short original works written for Fanfold."""
 
+from typing import NotRequired, TypedDict
+
+from fanfold.works.inputs import WorkInput
+
+
+class DemoUser(TypedDict):
+    username: str
+    email: str
+    display_name: str
+    bio: str
+
+
+class DemoChapter(TypedDict):
+    title: str
+    body: str
+
+
+class DemoWork(TypedDict):
+    by: str
+    work: WorkInput
+    chapters: list[DemoChapter]
+    draft_chapter: NotRequired[DemoChapter]
+
+
 DEMO_PASSWORDS = {"ada_writes": "fanfold-demo-author", "reader_rae": "fanfold-demo-reader"}
 
-USERS = [
+USERS: list[DemoUser] = [
     {
         "username": "ada_writes",
         "email": "ada@example.org",
@@ -17,26 +41,26 @@ USERS = [
     },
 ]
 
-WORKS = [
+WORKS: list[DemoWork] = [
     {
         "by": "ada_writes",
-        "work": {
-            "title": "The Patrol That Wasn't",
-            "rating": "teen",
-            "warnings": ["No Archive Warnings Apply"],
-            "categories": ["Gen"],
-            "fandoms": ["Buffy the Vampire Slayer"],
-            "relationships": ["Buffy Summers & Willow Rosenberg"],
-            "characters": ["Buffy Summers", "Willow Rosenberg", "Xander Harris"],
-            "freeforms": ["Friendship", "Patrol", "Humor", "Season 2"],
-            "summary": (
+        "work": WorkInput(
+            title="The Patrol That Wasn't",
+            rating="teen",
+            warnings=["No Archive Warnings Apply"],
+            categories=["Gen"],
+            fandoms=["Buffy the Vampire Slayer"],
+            relationships=["Buffy Summers & Willow Rosenberg"],
+            characters=["Buffy Summers", "Willow Rosenberg", "Xander Harris"],
+            freeforms=["Friendship", "Patrol", "Humor", "Season 2"],
+            summary=(
                 "A quiet night in Sunnydale is the most suspicious thing that has ever happened."
             ),
-            "notes": "Written for a prompt: *nothing happens, and that's the problem*.",
-            "text_format": "markdown",
-            "complete": False,
-            "expected_chapters": None,
-        },
+            notes="Written for a prompt: *nothing happens, and that's the problem*.",
+            text_format="markdown",
+            complete=False,
+            expected_chapters=None,
+        ),
         "chapters": [
             {
                 "title": "Nothing Stirs",
@@ -72,21 +96,21 @@ WORKS = [
     },
     {
         "by": "ada_writes",
-        "work": {
-            "title": "Tea, Earl Grey, Lukewarm",
-            "rating": "general",
-            "warnings": ["No Archive Warnings Apply"],
-            "categories": ["Gen"],
-            "fandoms": ["Star Trek: The Next Generation"],
-            "relationships": [],
-            "characters": ["Jean-Luc Picard", "Geordi La Forge"],
-            "freeforms": ["Replicator Malfunction", "Crack", "One Shot"],
-            "summary": "The replicator has opinions. The captain has a headache.",
-            "notes": "",
-            "text_format": "plain",
-            "complete": True,
-            "expected_chapters": 1,
-        },
+        "work": WorkInput(
+            title="Tea, Earl Grey, Lukewarm",
+            rating="general",
+            warnings=["No Archive Warnings Apply"],
+            categories=["Gen"],
+            fandoms=["Star Trek: The Next Generation"],
+            relationships=[],
+            characters=["Jean-Luc Picard", "Geordi La Forge"],
+            freeforms=["Replicator Malfunction", "Crack", "One Shot"],
+            summary="The replicator has opinions. The captain has a headache.",
+            notes="",
+            text_format="plain",
+            complete=True,
+            expected_chapters=1,
+        ),
         "chapters": [
             {
                 "title": "",
@@ -106,21 +130,21 @@ WORKS = [
     },
     {
         "by": "ada_writes",
-        "work": {
-            "title": "The Adventure of the Borrowed Umbrella",
-            "rating": "mature",
-            "warnings": ["Graphic Depictions Of Violence"],
-            "categories": ["M/M"],
-            "fandoms": ["Sherlock Holmes - Arthur Conan Doyle"],
-            "relationships": ["Sherlock Holmes/John Watson"],
-            "characters": ["Sherlock Holmes", "John Watson", "Mrs. Hudson"],
-            "freeforms": ["Victorian", "Case Fic", "Rain"],
-            "summary": "An umbrella left in the hall at Baker Street belongs to a dead man.",
-            "notes": "Rated Mature for one bloody scene in a London alley.",
-            "text_format": "html",
-            "complete": True,
-            "expected_chapters": 2,
-        },
+        "work": WorkInput(
+            title="The Adventure of the Borrowed Umbrella",
+            rating="mature",
+            warnings=["Graphic Depictions Of Violence"],
+            categories=["M/M"],
+            fandoms=["Sherlock Holmes - Arthur Conan Doyle"],
+            relationships=["Sherlock Holmes/John Watson"],
+            characters=["Sherlock Holmes", "John Watson", "Mrs. Hudson"],
+            freeforms=["Victorian", "Case Fic", "Rain"],
+            summary="An umbrella left in the hall at Baker Street belongs to a dead man.",
+            notes="Rated Mature for one bloody scene in a London alley.",
+            text_format="html",
+            complete=True,
+            expected_chapters=2,
+        ),
         "chapters": [
             {
                 "title": "The Umbrella",
@@ -150,21 +174,21 @@ WORKS = [
     },
     {
         "by": "reader_rae",
-        "work": {
-            "title": "Small Hours",
-            "rating": "general",
-            "warnings": ["No Archive Warnings Apply"],
-            "categories": ["F/F"],
-            "fandoms": ["Buffy the Vampire Slayer"],
-            "relationships": ["Tara Maclay/Willow Rosenberg"],
-            "characters": ["Willow Rosenberg", "Tara Maclay"],
-            "freeforms": ["Fluff", "Drabble"],
-            "summary": "A hundred words at three in the morning.",
-            "notes": "My first posted fic! Be kind.",
-            "text_format": "plain",
-            "complete": True,
-            "expected_chapters": 1,
-        },
+        "work": WorkInput(
+            title="Small Hours",
+            rating="general",
+            warnings=["No Archive Warnings Apply"],
+            categories=["F/F"],
+            fandoms=["Buffy the Vampire Slayer"],
+            relationships=["Tara Maclay/Willow Rosenberg"],
+            characters=["Willow Rosenberg", "Tara Maclay"],
+            freeforms=["Fluff", "Drabble"],
+            summary="A hundred words at three in the morning.",
+            notes="My first posted fic! Be kind.",
+            text_format="plain",
+            complete=True,
+            expected_chapters=1,
+        ),
         "chapters": [
             {
                 "title": "",
@@ -180,22 +204,22 @@ WORKS = [
     },
     {
         "by": "ada_writes",
-        "work": {
-            "title": "Notes Toward a Lighthouse",
-            "rating": "general",
-            "warnings": ["No Archive Warnings Apply"],
-            "categories": ["Gen"],
-            "fandoms": ["Original Work"],
-            "relationships": [],
-            "characters": ["Original Characters"],
-            "freeforms": ["Work In Progress", "Sea", "Restricted Demo"],
-            "summary": "Only logged-in readers see this one: a lighthouse keeper's log.",
-            "notes": "",
-            "text_format": "plain",
-            "restricted": True,
-            "complete": False,
-            "expected_chapters": 3,
-        },
+        "work": WorkInput(
+            title="Notes Toward a Lighthouse",
+            rating="general",
+            warnings=["No Archive Warnings Apply"],
+            categories=["Gen"],
+            fandoms=["Original Work"],
+            relationships=[],
+            characters=["Original Characters"],
+            freeforms=["Work In Progress", "Sea", "Restricted Demo"],
+            summary="Only logged-in readers see this one: a lighthouse keeper's log.",
+            notes="",
+            text_format="plain",
+            restricted=True,
+            complete=False,
+            expected_chapters=3,
+        ),
         "chapters": [
             {
                 "title": "Log, Day One",

@@ -1,14 +1,15 @@
 """Reads for comments, kudos and the inbox, always as a given reader sees them."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
-from fanfold.accounts.models import User
+from fanfold.accounts.models import User, Viewer
 from fanfold.accounts.selectors import muted_user_ids
 from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos
 from fanfold.works.models import (
@@ -25,18 +26,31 @@ THREAD_DEPTH_CAP = 5
 KUDOS_NAMES_SHOWN = 100
 
 
-# The comments everyone may see: approved, not deleted, on the whole work or a posted chapter.
-SHOWN_COMMENTS = (Q(chapter__isnull=True) | Q(chapter__status=Status.PUBLISHED)) & Q(
-    status=CommentStatus.PUBLISHED, deleted=False
-)
+# The comments a count holds wherever they are: approved and not deleted. The stored counts
+# (Chapter.comment_count, Work.whole_work_comment_count) count these.
+COUNTED_COMMENTS = Q(status=CommentStatus.PUBLISHED, deleted=False)
+# The comments everyone may see: those, on the whole work or a posted chapter. Work.comment_count
+# is their number (works.services adds up the stored counts of the posted chapters).
+SHOWN_COMMENTS = (Q(chapter__isnull=True) | Q(chapter__status=Status.PUBLISHED)) & COUNTED_COMMENTS
 
 
-def shown_comments(work: Work) -> QuerySet[Comment]:
-    """The comments everyone may see on a work."""
-    return Comment.objects.filter(SHOWN_COMMENTS, work=work)
+def with_feedback_counts(qs: QuerySet[Work], viewer: Viewer) -> QuerySet[Work]:
+    """Let comment counts leave out the comments of users this reader muted: of the comments
+    the count holds (the one rule, SHOWN_COMMENTS), those by muted users."""
+    muted = muted_user_ids(viewer)
+    if not muted:
+        return qs
+    by_muted = (
+        Comment.objects.filter(SHOWN_COMMENTS, work=OuterRef("pk"), user_id__in=muted)
+        .order_by()
+        .values("work")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(muted_comments=Coalesce(Subquery(by_muted), 0))
 
 
-def _comments_seen_by(viewer, work: Work, is_creator: bool) -> QuerySet[Comment]:
+def _comments_seen_by(viewer: Viewer, work: Work, is_creator: bool) -> QuerySet[Comment]:
     qs = Comment.objects.filter(work=work).select_related("user")
     if not is_creator:
         published = Q(status=CommentStatus.PUBLISHED)
@@ -76,7 +90,7 @@ def _flatten(roots: list[Comment], children: dict[int, list[Comment]]) -> list[C
 
 def comment_tree(
     *,
-    viewer,
+    viewer: Viewer,
     work: Work,
     is_creator: bool,
     chapter: Chapter | None = None,
@@ -96,7 +110,7 @@ def comment_tree(
 
 
 def comment_trees_by_chapter(
-    *, viewer, work: Work, is_creator: bool, chapters: Sequence[Chapter]
+    *, viewer: Viewer, work: Work, is_creator: bool, chapters: Sequence[Chapter]
 ) -> list[tuple[Chapter, CommentTree]]:
     """The threads on each of these chapters (those this reader may see), in their order.
 
@@ -144,7 +158,7 @@ def _tree_urls(work: Work) -> dict[str, str]:
     }
 
 
-def comment_visible_or_404(viewer, comment_id: int) -> Comment:
+def comment_visible_or_404(viewer: Viewer, comment_id: int) -> Comment:
     """One comment if this reader may see it, else 404."""
     from fanfold.works.selectors import is_creator
 
@@ -156,7 +170,9 @@ def comment_visible_or_404(viewer, comment_id: int) -> Comment:
     return comment
 
 
-def comment_for(*, viewer, comment_id: int, is_creator_of) -> Comment | None:
+def comment_for(
+    *, viewer: Viewer, comment_id: int, is_creator_of: Callable[[Work], bool]
+) -> Comment | None:
     """One comment if this reader may see it (its work visible, published or theirs)."""
     comment = (
         Comment.objects.filter(
@@ -187,7 +203,7 @@ class KudosSummary:
         return bool(self.names or self.more_users or self.guests)
 
 
-def kudos_summary(*, viewer, work: Work) -> KudosSummary:
+def kudos_summary(*, viewer: Viewer, work: Work) -> KudosSummary:
     """Who left kudos on a work: usernames (newest first) and a count of guests."""
     muted = muted_user_ids(viewer)
     users = (
@@ -201,8 +217,10 @@ def kudos_summary(*, viewer, work: Work) -> KudosSummary:
     return KudosSummary(names=names, more_users=more, guests=guests)
 
 
-def has_left_kudos(*, user, work: Work) -> bool:
-    return bool(user.is_authenticated) and Kudos.objects.filter(work=work, user=user).exists()
+def has_left_kudos(*, user: Viewer, work: Work) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Kudos.objects.filter(work=work, user=user).exists()
 
 
 def inbox_unread_count(user: User) -> int:
@@ -234,8 +252,10 @@ def inbox_items(*, user: User) -> QuerySet[InboxItem]:
     )
 
 
-def comments_open(*, viewer, work: Work) -> bool:
+def comments_open(*, viewer: Viewer, work: Work) -> bool:
     """Whether this reader may write comments on the work (blocks are checked on posting)."""
     if work.comment_policy == CommentPolicy.NONE:
         return False
-    return work.comment_policy == CommentPolicy.ANYONE or bool(viewer.is_authenticated)
+    return work.comment_policy == CommentPolicy.ANYONE or bool(
+        viewer is not None and viewer.is_authenticated
+    )

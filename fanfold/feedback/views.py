@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
+from fanfold.accounts.auth import request_user, request_user_or_none
 from fanfold.core.forms import add_service_errors
 from fanfold.core.ratelimit import client_ip, over_rate
 from fanfold.core.rescue import login_required_keeping_post, restored_post
@@ -104,7 +105,7 @@ def comment_new(request: HttpRequest, work_id: int) -> HttpResponse:
             work=work,
             chapter=chapter,
             parent=parent,
-            by=request.user,
+            by=request_user_or_none(request),
             body=form.cleaned_data["body"],
             text_format=form.cleaned_data["text_format"],
             guest_name=form.cleaned_data.get("guest_name", ""),
@@ -160,7 +161,9 @@ def comment_edit(request: HttpRequest, comment_id: int) -> HttpResponse:
         form = CommentForm(request.POST)
         if form.is_valid():
             try:
-                services.comment_update(comment=comment, by=request.user, **form.cleaned_data)
+                services.comment_update(
+                    comment=comment, by=request_user(request), **form.cleaned_data
+                )
             except ValidationError as e:
                 add_service_errors(form, e)
             else:
@@ -180,7 +183,7 @@ def comment_delete(request: HttpRequest, comment_id: int) -> HttpResponse:
     """Confirm and delete a comment (its author or the work's creators)."""
     comment = selectors.comment_visible_or_404(request.user, comment_id)
     if request.method == "POST":
-        services.comment_delete(comment=comment, by=request.user)
+        services.comment_delete(comment=comment, by=request_user(request))
         messages.success(request, "The comment was deleted.")
         return redirect(_where(comment.work, comment.chapter) + "#comments")
     can = comment.user_id == request.user.pk or work_selectors.is_creator(
@@ -198,10 +201,12 @@ def comment_moderate(request: HttpRequest, comment_id: int) -> HttpResponse:
     comment = selectors.comment_visible_or_404(request.user, comment_id)
     action = request.POST.get("action")
     if action == "approve":
-        services.comment_approve(comment=comment, by=request.user)
+        services.comment_approve(comment=comment, by=request_user(request))
         messages.success(request, "The comment is approved and visible to everyone.")
     elif action in ("freeze", "unfreeze"):
-        services.comment_thread_freeze(comment=comment, by=request.user, frozen=action == "freeze")
+        services.comment_thread_freeze(
+            comment=comment, by=request_user(request), frozen=action == "freeze"
+        )
         messages.success(
             request, "The thread is frozen." if action == "freeze" else "The thread is open again."
         )
@@ -221,7 +226,7 @@ def _kudos(request: HttpRequest, work_id: int) -> HttpResponse:
     if wait := over_rate(request, "kudos", settings.FANFOLD_KUDOS_RATE):
         return too_many_requests(request, wait)
     try:
-        services.kudos_leave(work=work, by=request.user, ip=client_ip(request))
+        services.kudos_leave(work=work, by=request_user_or_none(request), ip=client_ip(request))
     except ValidationError as e:
         messages.info(request, " ".join(e.messages), extra_tags="kudos")
     except PermissionDenied as e:
@@ -260,10 +265,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         if "selected" in request.POST and not ids:
             messages.info(request, "Select the comments to mark as read first.")
             return redirect("inbox")
-        n = services.inbox_mark_read(user=request.user, item_ids=ids or None)
+        n = services.inbox_mark_read(user=request_user(request), item_ids=ids or None)
         messages.success(request, f"Marked {n} as read.")
         return redirect("inbox")
-    items = selectors.inbox_items(user=request.user)
+    items = selectors.inbox_items(user=request_user(request))
     if request.GET.get("filter") == "unread":
         items = items.filter(read=False)
     return render(request, "feedback/inbox.html", {"page": paginate(request, items)})
@@ -274,16 +279,18 @@ def report(request: HttpRequest) -> HttpResponse:
     kept = restored_post(request) if request.method != "POST" else None
     data = kept or (request.POST if request.method == "POST" else request.GET)
     work_id, comment_id = data.get("work", ""), data.get("comment", "")
-    work = comment = None
+    work: Work | None = None
+    comment: Comment | None = None
     if (comment_pk := parse_id(comment_id)) is not None:
         comment = selectors.comment_visible_or_404(request.user, comment_pk)
+        reported = comment.work
     elif (work_pk := parse_id(work_id)) is not None:
-        work = work_visible_or_404(request.user, work_pk)
+        work = reported = work_visible_or_404(request.user, work_pk)
     else:
         raise Http404("Nothing to report.")
     is_user = request.user.is_authenticated
     form_class = ReportForm if is_user else GuestReportForm
-    context = {"work": work or comment.work, "comment": comment}  # type: ignore[union-attr]
+    context = {"work": reported, "comment": comment}
     if request.method != "POST":
         form = form_class(initial=kept.dict() if kept else None)
         return render(request, "feedback/report_form.html", {**context, "form": form})
@@ -291,7 +298,7 @@ def report(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         if not is_user and form.cleaned_data.get("website"):
             messages.success(request, "Thank you. The admins will look at your report.")
-            return redirect(context["work"])
+            return redirect(reported)
         if wait := over_rate(request, "report", settings.FANFOLD_REPORT_RATE):
             form.add_error(None, _slow_down(wait))
             response = render(
@@ -301,7 +308,7 @@ def report(request: HttpRequest) -> HttpResponse:
             return response
         try:
             services.report_file(
-                by=request.user,
+                by=request_user_or_none(request),
                 work=work,
                 comment=comment,
                 reason=form.cleaned_data["reason"],
@@ -313,5 +320,5 @@ def report(request: HttpRequest) -> HttpResponse:
             add_service_errors(form, e)
         else:
             messages.success(request, "Thank you. The admins will look at your report.")
-            return redirect(comment or context["work"])
+            return redirect(comment or reported)
     return render(request, "feedback/report_form.html", {**context, "form": form}, status=400)

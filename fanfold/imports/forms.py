@@ -18,7 +18,7 @@ class ImportSourceForm(CleanTextForm, forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         upload = data.get("file")
         if not upload and not (data.get("text") or "").strip():
             raise forms.ValidationError("Choose a file or paste a story.")

@@ -3,20 +3,17 @@
 import hashlib
 import html
 
+from django.db.models import Case, CharField, F, QuerySet, Value, When
+from django.db.models.functions import Coalesce, NullIf
+
 from fanfold.accounts.models import User
 from fanfold.core.text import render_text, word_count
 from fanfold.imports.importers.story import ParsedChapter, ParsedStory
 from fanfold.imports.importers.tagging import RATING_CODES
 from fanfold.imports.models import ImportedStory
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES
+from fanfold.works.inputs import FREEFORM_MAX, NOTES_MAX, SUMMARY_MAX, TITLE_MAX, WorkInput
 from fanfold.works.models import Work
-from fanfold.works.services import (
-    FREEFORM_MAX,
-    NOTES_MAX,
-    SUMMARY_MAX,
-    TITLE_MAX,
-    WorkInput,
-)
 
 UNKNOWN_FANDOM = "Unknown Fandom"
 
@@ -63,6 +60,25 @@ def story_work_input(story: ParsedStory) -> WorkInput:
         language=story.language,
         text_format="plain",
         complete=story.complete,
+    )
+
+
+def with_import_byline(qs: QuerySet[Work]) -> QuerySet[Work]:
+    """Annotate ``imported_author`` on each work: for an import nobody has claimed yet, the
+    original author's name (or "Anonymous"), which its byline shows instead of the archivist
+    account; None for every other work. The only way a work's import reaches a listing."""
+    return qs.annotate(
+        imported_author=Case(
+            When(
+                imported_story__isnull=False,
+                imported_story__claimed_at__isnull=True,
+                then=Coalesce(
+                    NullIf(F("imported_story__author_name"), Value("")), Value("Anonymous")
+                ),
+            ),
+            default=Value(None),
+            output_field=CharField(),
+        )
     )
 
 

@@ -11,11 +11,8 @@ from fanfold.imports import selectors
 from fanfold.imports.importers.story import ParsedStory
 from fanfold.imports.models import ClaimEmail, ImportedStory
 from fanfold.works import services as works
+from fanfold.works.inputs import ChapterInput, WorkInput
 from fanfold.works.models import Chapter, Work, WorkCreator
-from fanfold.works.services import (
-    ChapterInput,
-    WorkInput,
-)
 
 
 def archivist_ensure() -> User:

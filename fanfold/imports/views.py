@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from fanfold.accounts.auth import request_user
 from fanfold.core.rescue import login_required_keeping_post
 from fanfold.imports import selectors, services
 from fanfold.imports.forms import ImportPreviewForm, ImportSourceForm
 from fanfold.imports.importers.decode import ImportRefused
 from fanfold.imports.sources import SourceFile, format_of, parse_source
-from fanfold.works.services import ChapterInput
+from fanfold.works.inputs import ChapterInput
 
 
 def _chapters_from_post(request: HttpRequest) -> list[dict]:
@@ -73,7 +74,7 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
         ]
         try:
             work = services.story_draft_create(
-                by=request.user, data=form.work_input(), chapters=inputs
+                by=request_user(request), data=form.work_input(), chapters=inputs
             )
         except ValidationError as e:
             form.add_error(None, e.messages)
@@ -91,9 +92,10 @@ def _import_confirm(request: HttpRequest) -> HttpResponse:
 @login_required_keeping_post
 def claim_imported(request: HttpRequest) -> HttpResponse:
     """Show and claim imported works that carry the user's verified email address."""
+    user = request_user(request)
     if request.method == "POST":
-        works = services.imported_stories_claim(user=request.user)
+        works = services.imported_stories_claim(user=user)
         messages.success(request, f"{len(works)} imported work(s) are now yours.")
-        return redirect("user_detail", username=request.user.username)
-    claimable = selectors.imported_stories_claimable(user=request.user)
+        return redirect("user_detail", username=user.username)
+    claimable = selectors.imported_stories_claimable(user=user)
     return render(request, "imports/claim.html", {"claimable": claimable})

@@ -1,14 +1,16 @@
-from dataclasses import asdict, fields
+from dataclasses import MISSING, asdict, fields
+from typing import Any, get_type_hints
 
 from django import forms
+from django.core.exceptions import ImproperlyConfigured
+from django.forms.forms import DeclarativeFieldsMetaclass
 
 from fanfold.core.forms import CleanTextForm
-from fanfold.core.text import TextFormat
 from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES
 from fanfold.tags.services import split_tag_list
-from fanfold.works.models import LANGUAGES, CommentPolicy, Rating, Work
+from fanfold.works.inputs import CHOICES, ChapterInput, WorkInput
+from fanfold.works.models import LANGUAGES, CommentPolicy, Work
 from fanfold.works.selectors import work_input_of
-from fanfold.works.services import ChapterInput, WorkInput
 
 TAG_HELP = "Separate tags with commas."
 
@@ -20,54 +22,101 @@ class TagListField(forms.CharField):
         kwargs.setdefault("widget", forms.TextInput(attrs={"autocomplete": "off"}))
         super().__init__(**kwargs)
 
-    def to_python(self, value):
-        return split_tag_list(super().to_python(value))
+    def to_python(self, value: object) -> list[str]:  # type: ignore[override]
+        # A list of tag names, not the string typed (the form's cleaned data holds lists).
+        return split_tag_list(super().to_python(value) or "")
 
 
 def _area(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class WorkForm(CleanTextForm, forms.Form):
+def dataclass_form_field(data_class: type, name: str, **presentation: Any) -> forms.Field:
+    """The form field for the field `name` of a service's input dataclass.
+
+    Its kind follows the type (text, a select for a `one_of` field or given `choices`, a tag
+    list or checkboxes for a list, a checkbox, a number), its initial value the default, and it
+    is required when it has no default or is a select. `presentation` is what only the form
+    knows (label, widget, help text, choices, required...) and wins.
+    """
+    f = next(f for f in fields(data_class) if f.name == name)
+    kind = get_type_hints(data_class)[name]
+    options = dict(presentation)
+    if choices := f.metadata.get(CHOICES):
+        options.setdefault("choices", choices.choices)
+    if f.default is not MISSING:
+        options.setdefault("initial", f.default)
+    required = f.default is MISSING and f.default_factory is MISSING
+    if kind is bool:
+        return forms.BooleanField(**{"required": required, **options})
+    if kind in (int, int | None):
+        return forms.IntegerField(**{"required": required, **options})
+    if kind == list[str]:
+        if "choices" in options:
+            return forms.MultipleChoiceField(**{"required": required, **options})
+        return TagListField(**{"required": required, **options})
+    if kind is str and "choices" in options:
+        return forms.ChoiceField(**{"required": True, **options})
+    if kind is str:
+        return forms.CharField(**{"required": required, "strip": False, **options})
+    raise ImproperlyConfigured(f"No form field for {data_class.__name__}.{name}: {kind}")
+
+
+class DataclassFormMetaclass(DeclarativeFieldsMetaclass):
+    """Declares a field for each field of `Meta.dataclass`, in its order, with
+    `Meta.presentation[name]` as its presentation (see `dataclass_form_field`). A field
+    declared on the form itself replaces the generated one."""
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> type:
+        if meta := attrs.get("Meta"):
+            presentation: dict[str, dict[str, Any]] = getattr(meta, "presentation", {})
+            names = [f.name for f in fields(meta.dataclass)]
+            if unknown := set(presentation) - set(names):
+                raise ImproperlyConfigured(f"{meta.dataclass.__name__} has no field {unknown}")
+            generated = {
+                n: dataclass_form_field(meta.dataclass, n, **presentation.get(n, {})) for n in names
+            }
+            attrs = {**generated, **attrs}
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class DataclassForm(CleanTextForm, forms.Form, metaclass=DataclassFormMetaclass):
+    """A form whose fields are those of a service's input dataclass (`Meta.dataclass`)."""
+
+
+class WorkForm(DataclassForm):
     """Work metadata; limits are checked by the services so every caller gets the same rules."""
 
-    title = forms.CharField(strip=False)
-    rating = forms.ChoiceField(choices=Rating.choices, initial=Rating.NOT_RATED)
-    warnings = forms.MultipleChoiceField(
-        label="Archive warnings",
-        choices=[(w, w) for w in ARCHIVE_WARNINGS],
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-    )
-    categories = forms.MultipleChoiceField(
-        choices=[(c, c) for c in CATEGORIES], widget=forms.CheckboxSelectMultiple, required=False
-    )
-    fandoms = TagListField(required=True, help_text="At least one. " + TAG_HELP)
-    relationships = TagListField(help_text="Use / for romantic and & for platonic. " + TAG_HELP)
-    characters = TagListField()
-    freeforms = TagListField(label="Additional tags")
-    language = forms.ChoiceField(choices=LANGUAGES, initial="en")
-    text_format = forms.ChoiceField(
-        label="I am writing in", choices=TextFormat.choices, initial=TextFormat.HTML
-    )
-    summary = forms.CharField(required=False, strip=False, widget=_area(4))
-    notes = forms.CharField(label="Beginning notes", required=False, strip=False, widget=_area(4))
-    end_notes = forms.CharField(label="End notes", required=False, strip=False, widget=_area(4))
-    restricted = forms.BooleanField(label="Only show to logged-in readers", required=False)
-    complete = forms.BooleanField(label="This work is complete", required=False)
-    expected_chapters = forms.IntegerField(
-        label="Expected number of chapters", required=False, min_value=1,
-        help_text="Leave empty if you don't know yet.",
-    )  # fmt: skip
-    comment_policy = forms.ChoiceField(
-        label="Who may comment",
-        choices=CommentPolicy.choices,
-        initial=CommentPolicy.ANYONE,
-        required=False,
-    )
-    moderate_comments = forms.BooleanField(
-        label="Approve comments before they appear", required=False
-    )
+    class Meta:
+        dataclass = WorkInput
+        presentation: dict[str, dict[str, Any]] = {
+            "warnings": {
+                "label": "Archive warnings",
+                "choices": [(w, w) for w in ARCHIVE_WARNINGS],
+                "widget": forms.CheckboxSelectMultiple,
+            },
+            "categories": {
+                "choices": [(c, c) for c in CATEGORIES],
+                "widget": forms.CheckboxSelectMultiple,
+            },
+            "fandoms": {"required": True, "help_text": "At least one. " + TAG_HELP},
+            "relationships": {"help_text": "Use / for romantic and & for platonic. " + TAG_HELP},
+            "freeforms": {"label": "Additional tags"},
+            "language": {"choices": LANGUAGES},
+            "text_format": {"label": "I am writing in"},
+            "summary": {"widget": _area(4)},
+            "notes": {"label": "Beginning notes", "widget": _area(4)},
+            "end_notes": {"label": "End notes", "widget": _area(4)},
+            "restricted": {"label": "Only show to logged-in readers"},
+            "complete": {"label": "This work is complete"},
+            "expected_chapters": {
+                "label": "Expected number of chapters",
+                "min_value": 1,
+                "help_text": "Leave empty if you don't know yet.",
+            },
+            "comment_policy": {"label": "Who may comment", "required": False},
+            "moderate_comments": {"label": "Approve comments before they appear"},
+        }
 
     def clean_comment_policy(self) -> str:
         return self.cleaned_data.get("comment_policy") or CommentPolicy.ANYONE
@@ -83,22 +132,23 @@ class WorkForm(CleanTextForm, forms.Form):
     def initial_from(cls, data: WorkInput) -> dict:
         """The form's initial values for these work fields (tag lists as typed text)."""
         initial = asdict(data)
-        for name in ("fandoms", "relationships", "characters", "freeforms"):
-            initial[name] = ", ".join(initial[name])
+        for name, field in cls.base_fields.items():
+            if isinstance(field, TagListField):
+                initial[name] = ", ".join(initial[name])
         return initial
 
 
-class ChapterForm(CleanTextForm, forms.Form):
-    title = forms.CharField(label="Chapter title", required=False, strip=False)
-    summary = forms.CharField(label="Chapter summary", required=False, strip=False, widget=_area(3))
-    notes = forms.CharField(label="Chapter notes", required=False, strip=False, widget=_area(3))
-    body = forms.CharField(label="Chapter text", strip=False, widget=_area(24))
-    end_notes = forms.CharField(
-        label="Chapter end notes", required=False, strip=False, widget=_area(3)
-    )
-    text_format = forms.ChoiceField(
-        label="I am writing in", choices=TextFormat.choices, initial=TextFormat.HTML
-    )
+class ChapterForm(DataclassForm):
+    class Meta:
+        dataclass = ChapterInput
+        presentation: dict[str, dict[str, Any]] = {
+            "title": {"label": "Chapter title"},
+            "summary": {"label": "Chapter summary", "widget": _area(3)},
+            "notes": {"label": "Chapter notes", "widget": _area(3)},
+            "body": {"label": "Chapter text", "widget": _area(24)},
+            "end_notes": {"label": "Chapter end notes", "widget": _area(3)},
+            "text_format": {"label": "I am writing in"},
+        }
 
     def chapter_input(self) -> ChapterInput:
         return ChapterInput(**{f.name: self.cleaned_data[f.name] for f in fields(ChapterInput)})
@@ -107,8 +157,8 @@ class ChapterForm(CleanTextForm, forms.Form):
 class NewWorkForm(WorkForm):
     """A new work: its metadata plus the first chapter."""
 
-    chapter_title = forms.CharField(label="First chapter title", required=False, strip=False)
-    body = forms.CharField(label="Work text", strip=False, widget=_area(24))
+    chapter_title = dataclass_form_field(ChapterInput, "title", label="First chapter title")
+    body = dataclass_form_field(ChapterInput, "body", label="Work text", widget=_area(24))
 
     def chapter_input(self) -> ChapterInput:
         d = self.cleaned_data

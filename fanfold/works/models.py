@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 
+from fanfold.accounts.models import User, UserRelation, Viewer
 from fanfold.core.text import TextFormat
 from fanfold.tags.models import Tag
 
@@ -41,18 +42,18 @@ LANGUAGES = [
 ]  # fmt: skip
 
 
-def creator_q(user, work_ref: str = "pk") -> Q:
+def creator_q(user: User, work_ref: str = "pk") -> Q:
     """The one rule for "this user is one of the work's creators", as a query condition;
     ``work_ref`` names the work's id in the query (e.g. "comment__work")."""
     return Q(Exists(WorkCreator.objects.filter(work=OuterRef(work_ref), user=user)))
 
 
-def is_creator(user, work: "Work") -> bool:
+def is_creator(user: Viewer, work: "Work") -> bool:
     """The one rule for "this user is one of the work's creators", for one work at hand."""
     return bool(user is not None and user.is_authenticated and user.pk in work.creator_ids)
 
 
-def work_visibility_q(user, prefix: str = "") -> Q:
+def work_visibility_q(user: Viewer, prefix: str = "") -> Q:
     """The one rule for who may see a work: published and not hidden by staff (restricted
     ones to logged-in readers only), or created by the reader. ``prefix`` applies it
     through a relation."""
@@ -63,10 +64,8 @@ def work_visibility_q(user, prefix: str = "") -> Q:
     return (published & ~_by_muted_q(user, f"{prefix}pk")) | creator_q(user, f"{prefix}pk")
 
 
-def _by_muted_q(user, work_ref: str) -> Q:
+def _by_muted_q(user: User, work_ref: str) -> Q:
     # A reader who muted a creator never sees that creator's works, in any listing or count.
-    from fanfold.accounts.models import UserRelation
-
     muted = UserRelation.objects.filter(user=user, kind=UserRelation.Kind.MUTE).values("target")
     return Q(Exists(WorkCreator.objects.filter(work=OuterRef(work_ref), user__in=muted)))
 
@@ -89,8 +88,8 @@ class AuthoredText(models.Model):
         abstract = True
 
 
-class WorkQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "WorkQuerySet":
+class WorkQuerySet(models.QuerySet["Work"]):
+    def visible_to(self, user: Viewer) -> "WorkQuerySet":
         return self.filter(work_visibility_q(user))
 
 
@@ -124,7 +123,10 @@ class Work(AuthoredText):
     # Counters kept by the feedback, bookmark and hit services (shown on every blurb).
     hit_count = models.PositiveIntegerField(default=0)
     kudos_count = models.PositiveIntegerField(default=0)
+    # Shown comments: those on the whole work and on posted chapters (works.services adds up).
     comment_count = models.PositiveIntegerField(default=0)
+    # Approved, undeleted comments on the whole work rather than a chapter (kept by feedback).
+    whole_work_comment_count = models.PositiveIntegerField(default=0)
     bookmark_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -184,8 +186,8 @@ class WorkCreator(models.Model):
         return f"{self.user_id} on {self.work_id}"
 
 
-class ChapterQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ChapterQuerySet":
+class ChapterQuerySet(models.QuerySet["Chapter"]):
+    def visible_to(self, user: Viewer) -> "ChapterQuerySet":
         """Chapters of visible works: posted ones, plus drafts for the work's creators."""
         visible = self.filter(work_visibility_q(user, prefix="work__"))
         if user is None or not user.is_authenticated:
@@ -201,6 +203,9 @@ class Chapter(AuthoredText):
     body_html = models.TextField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     word_count = models.PositiveIntegerField(default=0)
+    # Approved, undeleted comments on this chapter, posted or not (kept by feedback); they
+    # count in the work's comment count once the chapter is posted.
+    comment_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     revised_at = models.DateTimeField(auto_now=True)
@@ -242,11 +247,11 @@ class EditorDraft(models.Model):
         return self.key
 
 
-def work_visible_or_404(user, pk: int, queryset: WorkQuerySet | None = None) -> Work:
+def work_visible_or_404(user: Viewer, pk: int, queryset: QuerySet[Work] | None = None) -> Work:
     """The work if this reader may see it, else 404 (``queryset`` adds prefetching)."""
     work = (
         (queryset if queryset is not None else Work.objects.all())
-        .visible_to(user)
+        .filter(work_visibility_q(user))
         .filter(pk=pk)
         .first()
     )
@@ -256,7 +261,7 @@ def work_visible_or_404(user, pk: int, queryset: WorkQuerySet | None = None) -> 
 
 
 def work_own_or_404(
-    user, pk: int, queryset: WorkQuerySet | None = None, *, why: str = "change it"
+    user: Viewer, pk: int, queryset: QuerySet[Work] | None = None, *, why: str = "change it"
 ) -> Work:
     """The work if this reader may see it and is one of its creators: else 404 when they
     may not see it, 403 when they may but it isn't theirs."""
@@ -266,7 +271,7 @@ def work_own_or_404(
     return work
 
 
-def chapter_visible_or_404(user, work: Work, pk: int) -> Chapter:
+def chapter_visible_or_404(user: Viewer, work: Work, pk: int) -> Chapter:
     chapter = Chapter.objects.visible_to(user).filter(work=work, pk=pk).first()
     if chapter is None:
         raise Http404("No such chapter, or you may not see it.")

@@ -1,79 +1,20 @@
 """Reads for works and chapters; visibility always comes from Work.objects.visible_to."""
 
 from dataclasses import dataclass, fields
+from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 
-from fanfold.accounts.models import User
-from fanfold.accounts.selectors import muted_user_ids
-from fanfold.tags.models import Tag, TagType
+from fanfold.accounts.models import User, Viewer
+from fanfold.tags.models import Tag
 from fanfold.tags.selectors import tag_names_grouped, tags_labelled
+from fanfold.works.inputs import TAG_TYPE_OF_FIELD, ChapterInput, WorkInput
 from fanfold.works.models import (
     Chapter,
     EditorDraft,
-    Status,
     Work,
     is_creator,  # noqa: F401 - the one rule, read from here too
 )
-from fanfold.works.services import ChapterInput, WorkInput
-
-
-def with_feedback_counts(qs: QuerySet[Work], viewer) -> QuerySet[Work]:
-    """Let comment counts leave out the comments of users this reader muted: of the comments
-    the count holds (the one rule, SHOWN_COMMENTS), those by muted users."""
-    muted = muted_user_ids(viewer)
-    if not muted:
-        return qs
-    from fanfold.feedback.models import Comment
-    from fanfold.feedback.selectors import SHOWN_COMMENTS
-
-    by_muted = (
-        Comment.objects.filter(SHOWN_COMMENTS, work=OuterRef("pk"), user_id__in=muted)
-        .order_by()
-        .values("work")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return qs.annotate(muted_comments=Coalesce(Subquery(by_muted), 0))
-
-
-def blurb_queryset(qs: QuerySet[Work], viewer=None) -> QuerySet[Work]:
-    """Works with what their blurbs show: creators, tags, import origin, and comment counts
-    as this reader sees them. Every listing of works (and of bookmarks) uses it."""
-    return (
-        with_feedback_counts(qs, viewer)
-        .select_related("imported_story")
-        .prefetch_related(
-            Prefetch("creators", queryset=User.objects.only("id", "username", "display_name")),
-            Prefetch("tags", queryset=Tag.objects.only("id", "type", "name").order_by("name")),
-        )
-    )
-
-
-def works_recent(*, viewer) -> QuerySet[Work]:
-    return blurb_queryset(Work.objects.visible_to(viewer).order_by("-updated_at", "-pk"), viewer)
-
-
-def works_for_tag(*, viewer, tag: Tag) -> QuerySet[Work]:
-    return blurb_queryset(
-        Work.objects.visible_to(viewer).filter(tags=tag).order_by("-updated_at", "-pk"), viewer
-    )
-
-
-def works_by_creator(*, viewer, creator: User) -> QuerySet[Work]:
-    return blurb_queryset(
-        Work.objects.visible_to(viewer).filter(creators=creator).order_by("-updated_at", "-pk"),
-        viewer,
-    )
-
-
-def works_drafts_of(*, user: User) -> QuerySet[Work]:
-    return with_draft_totals(
-        blurb_queryset(
-            Work.objects.visible_to(user).filter(creators=user, status=Status.DRAFT).order_by("-pk")
-        )
-    )
 
 
 @dataclass(frozen=True)
@@ -103,7 +44,7 @@ def tags_by_type(work: Work) -> list[tuple[str, list[Tag]]]:
     return tags_labelled(work.tags.all())
 
 
-def chapters_for_reader(*, viewer, work: Work) -> list[Chapter]:
+def chapters_for_reader(*, viewer: Viewer, work: Work) -> list[Chapter]:
     return list(
         Chapter.objects.visible_to(viewer)
         .filter(work=work)
@@ -112,7 +53,7 @@ def chapters_for_reader(*, viewer, work: Work) -> list[Chapter]:
     )
 
 
-def chapters_full_for_reader(*, viewer, work: Work) -> list[Chapter]:
+def chapters_full_for_reader(*, viewer: Viewer, work: Work) -> list[Chapter]:
     return list(
         Chapter.objects.visible_to(viewer)
         .filter(work=work)
@@ -126,28 +67,16 @@ def editor_draft_for(*, user: User, key: str) -> EditorDraft | None:
 
 
 def work_input_of(work: Work) -> WorkInput:
-    """A work's current metadata as the input its services take (for edits and patches)."""
+    """A work's current metadata as the input its services take (for edits and patches):
+    tag fields from its tags, every other field from the work itself."""
     by_type = tag_names_grouped(work.tags.all())
-    return WorkInput(
-        title=work.title,
-        rating=work.rating,
-        warnings=by_type[TagType.WARNING],
-        categories=by_type[TagType.CATEGORY],
-        fandoms=by_type[TagType.FANDOM],
-        relationships=by_type[TagType.RELATIONSHIP],
-        characters=by_type[TagType.CHARACTER],
-        freeforms=by_type[TagType.FREEFORM],
-        summary=work.summary,
-        notes=work.notes,
-        end_notes=work.end_notes,
-        language=work.language,
-        text_format=work.text_format,
-        restricted=work.restricted,
-        complete=work.complete,
-        expected_chapters=work.expected_chapters,
-        comment_policy=work.comment_policy,
-        moderate_comments=work.moderate_comments,
-    )
+    values: dict[str, Any] = {
+        f.name: by_type[TAG_TYPE_OF_FIELD[f.name]]
+        if f.name in TAG_TYPE_OF_FIELD
+        else getattr(work, f.name)
+        for f in fields(WorkInput)
+    }
+    return WorkInput(**values)
 
 
 def chapter_input_of(chapter: Chapter) -> ChapterInput:

@@ -1,10 +1,10 @@
 """Writes for works and chapters. Every caller (HTML views, the API, tasks, commands) uses these."""
 
-from dataclasses import dataclass, field
+from dataclasses import fields
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, F, Max, Sum
 from django.utils import timezone
 
 from fanfold.accounts.models import User
@@ -12,135 +12,26 @@ from fanfold.core.pagecache import content_changed
 from fanfold.core.permissions import moderates
 from fanfold.core.text import (
     SANITIZER_VERSION,
-    TextFormat,
     render_text,
     storable_form_data,
     word_count,
 )
-from fanfold.tags.models import ARCHIVE_WARNINGS, CATEGORIES, TagType
-from fanfold.tags.services import TAG_NAME_MAX, tags_ensure
+from fanfold.tags.services import tags_ensure
+from fanfold.works.inputs import (
+    TAG_TYPE_OF_FIELD,
+    ChapterInput,
+    WorkInput,
+    validate_chapter_input,
+    validate_work_input,
+)
 from fanfold.works.models import (
-    LANGUAGES,
     Chapter,
-    CommentPolicy,
     EditorDraft,
-    Rating,
     Status,
     Work,
     WorkCreator,
     creator_q,
 )
-
-TITLE_MAX = 255
-SUMMARY_MAX = 1250
-NOTES_MAX = 5000
-CHAPTER_MAX = 500_000
-FREEFORM_MAX = 75
-EXPECTED_MAX = 10_000
-TAG_FIELDS = {"fandoms", "relationships", "characters", "freeforms"}
-
-
-@dataclass(kw_only=True)
-class WorkInput:
-    title: str
-    rating: str = Rating.NOT_RATED
-    warnings: list[str] = field(default_factory=list)
-    categories: list[str] = field(default_factory=list)
-    fandoms: list[str] = field(default_factory=list)
-    relationships: list[str] = field(default_factory=list)
-    characters: list[str] = field(default_factory=list)
-    freeforms: list[str] = field(default_factory=list)
-    summary: str = ""
-    notes: str = ""
-    end_notes: str = ""
-    language: str = "en"
-    text_format: str = TextFormat.HTML
-    restricted: bool = False
-    complete: bool = False
-    expected_chapters: int | None = None
-    comment_policy: str = CommentPolicy.ANYONE
-    moderate_comments: bool = False
-
-
-@dataclass(kw_only=True)
-class ChapterInput:
-    body: str
-    title: str = ""
-    summary: str = ""
-    notes: str = ""
-    end_notes: str = ""
-    text_format: str = TextFormat.HTML
-
-
-def _check_len(errors: dict[str, list[str]], name: str, value: str, limit: int, label: str) -> None:
-    if len(value) > limit:
-        errors.setdefault(name, []).append(
-            f"{label} must be at most {limit:,} characters (it has {len(value):,})."
-        )
-
-
-def _check_text_values(errors: dict[str, list[str]], data: WorkInput | ChapterInput) -> None:
-    """No field may hold a NUL character (databases refuse it); tag names have a length."""
-    for name, value in vars(data).items():
-        values = value if isinstance(value, list) else [value]
-        if any(isinstance(v, str) and "\x00" in v for v in values):
-            errors.setdefault(name, []).append("Remove the NUL (\\0) character from this field.")
-        if name in TAG_FIELDS and (long := [v for v in values if len(v) > TAG_NAME_MAX]):
-            errors.setdefault(name, []).append(
-                f"A tag can have at most {TAG_NAME_MAX} characters: “{long[0][:40]}…” is longer."
-            )
-
-
-def validate_work_input(data: WorkInput) -> None:
-    """Refuse what breaks the archive's limits, with one message per field."""
-    errors: dict[str, list[str]] = {}
-    _check_text_values(errors, data)
-    if not data.title.strip():
-        errors["title"] = ["A work needs a title."]
-    _check_len(errors, "title", data.title, TITLE_MAX, "The title")
-    _check_len(errors, "summary", data.summary, SUMMARY_MAX, "The summary")
-    _check_len(errors, "notes", data.notes, NOTES_MAX, "The notes")
-    _check_len(errors, "end_notes", data.end_notes, NOTES_MAX, "The end notes")
-    if data.rating not in Rating.values:
-        errors["rating"] = [f"Choose one of: {', '.join(Rating.labels)}."]
-    if bad := [w for w in data.warnings if w not in ARCHIVE_WARNINGS]:
-        errors["warnings"] = [f"Unknown archive warning: {', '.join(bad)}."]
-    if bad := [c for c in data.categories if c not in CATEGORIES]:
-        errors["categories"] = [f"Unknown category: {', '.join(bad)}."]
-    if not data.fandoms:
-        errors["fandoms"] = ["Name at least one fandom."]
-    if len(data.freeforms) > FREEFORM_MAX:
-        errors["freeforms"] = [
-            f"At most {FREEFORM_MAX} additional tags (you gave {len(data.freeforms)})."
-        ]
-    if data.language not in dict(LANGUAGES):
-        errors["language"] = ["Choose a language from the list."]
-    if data.text_format not in TextFormat.values:
-        errors["text_format"] = ["Choose HTML, Markdown or plain text."]
-    if data.comment_policy not in CommentPolicy.values:
-        errors["comment_policy"] = [f"Choose one of: {', '.join(CommentPolicy.labels)}."]
-    if data.expected_chapters is not None and not 1 <= data.expected_chapters <= EXPECTED_MAX:
-        errors["expected_chapters"] = [
-            f"Expected chapters must be from 1 to {EXPECTED_MAX:,}, or left empty."
-        ]
-    if errors:
-        raise ValidationError(errors)
-
-
-def validate_chapter_input(data: ChapterInput, *, require_body: bool = True) -> None:
-    errors: dict[str, list[str]] = {}
-    _check_text_values(errors, data)
-    if require_body and not data.body.strip():
-        errors["body"] = ["A chapter needs some text."]
-    _check_len(errors, "body", data.body, CHAPTER_MAX, "A chapter")
-    _check_len(errors, "title", data.title, TITLE_MAX, "The chapter title")
-    _check_len(errors, "summary", data.summary, SUMMARY_MAX, "The chapter summary")
-    _check_len(errors, "notes", data.notes, NOTES_MAX, "The chapter notes")
-    _check_len(errors, "end_notes", data.end_notes, NOTES_MAX, "The chapter end notes")
-    if data.text_format not in TextFormat.values:
-        errors["text_format"] = ["Choose HTML, Markdown or plain text."]
-    if errors:
-        raise ValidationError(errors)
 
 
 def _require_creator(work: Work, by: User, *, moderator_perm: str = "") -> None:
@@ -159,57 +50,54 @@ def _render_notes(obj: Work | Chapter, fmt: str, **texts: str) -> None:
     obj.sanitizer_version = SANITIZER_VERSION
 
 
-def _apply_work_fields(work: Work, data: WorkInput) -> None:
-    work.title = data.title.strip()
-    work.rating = data.rating
-    work.language = data.language
-    work.restricted = data.restricted
-    work.complete = data.complete
-    work.expected_chapters = data.expected_chapters
-    work.comment_policy = data.comment_policy
-    work.moderate_comments = data.moderate_comments
-    _render_notes(
-        work, data.text_format, summary=data.summary, notes=data.notes, end_notes=data.end_notes
-    )
+def _apply_fields(obj: Work | Chapter, data: WorkInput | ChapterInput) -> None:
+    """Copy an input onto its work or chapter, field by field (the input's list of fields is
+    the one list): a text with an ``_html`` column beside it is rendered and sanitised there,
+    tags are set by ``_set_tags``, everything else is copied to the column of its name."""
+    texts = {}
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if f.name in TAG_TYPE_OF_FIELD or f.name == "text_format":
+            continue
+        obj._meta.get_field(f.name)  # an input field without a column fails loudly here
+        if hasattr(obj, f"{f.name}_html"):
+            texts[f.name] = value
+        else:
+            setattr(obj, f.name, value.strip() if f.name == "title" else value)
+    _render_notes(obj, data.text_format, **texts)
 
 
 def _set_tags(work: Work, data: WorkInput) -> None:
     tags = []
-    for tag_type, names in (
-        (TagType.WARNING, data.warnings),
-        (TagType.CATEGORY, data.categories),
-        (TagType.FANDOM, data.fandoms),
-        (TagType.RELATIONSHIP, data.relationships),
-        (TagType.CHARACTER, data.characters),
-        (TagType.FREEFORM, data.freeforms),
-    ):
-        tags += tags_ensure(type=tag_type, names=names)
+    for name, tag_type in TAG_TYPE_OF_FIELD.items():
+        tags += tags_ensure(type=tag_type, names=getattr(data, name))
     work.tags.set(tags)
 
 
 def _apply_chapter_fields(chapter: Chapter, data: ChapterInput) -> None:
-    chapter.title = data.title.strip()
-    _render_notes(
-        chapter,
-        data.text_format,
-        summary=data.summary,
-        notes=data.notes,
-        end_notes=data.end_notes,
-        body=data.body,
-    )
+    _apply_fields(chapter, data)
     chapter.word_count = word_count(chapter.body_html)
 
 
 # Kept by the feedback, bookmark and hit services with their own atomic updates; an edit
 # that saved the work whole would write back the figures it loaded and lose those updates.
-COUNTERS = {"hit_count", "kudos_count", "comment_count", "bookmark_count"}
+COUNTERS = {
+    "hit_count", "kudos_count", "comment_count", "whole_work_comment_count", "bookmark_count",
+}  # fmt: skip
 _WORK_FIELDS = [
     f.name for f in Work._meta.concrete_fields if not f.primary_key and f.name not in COUNTERS
+]
+_CHAPTER_FIELDS = [
+    f.name for f in Chapter._meta.concrete_fields if not f.primary_key and f.name not in COUNTERS
 ]
 
 
 def _save_work(work: Work) -> None:
     work.save(update_fields=_WORK_FIELDS)
+
+
+def _save_chapter(chapter: Chapter) -> None:
+    chapter.save(update_fields=_CHAPTER_FIELDS)
 
 
 def _refresh_counts(work: Work) -> None:
@@ -223,10 +111,21 @@ def _refresh_counts(work: Work) -> None:
     if work.complete and work.posted_chapter_count:
         work.expected_chapters = work.posted_chapter_count
     # Comments on a chapter count once the chapter is posted, and go with it.
-    from fanfold.feedback.selectors import shown_comments
+    work_comments_recount(work=work)
 
-    work.comment_count = shown_comments(work).count()
-    Work.objects.filter(pk=work.pk).update(comment_count=work.comment_count)
+
+@transaction.atomic
+def work_comments_recount(*, work: Work) -> int:
+    """Set a work's comment count from the counts feedback keeps: its whole-work comments and
+    those of its posted chapters. Feedback calls this after each change to a comment; every
+    change here that posts, adds or deletes chapters calls it through ``_refresh_counts``."""
+    posted = Chapter.objects.filter(work=work, status=Status.PUBLISHED)
+    on_chapters = posted.aggregate(n=Sum("comment_count"))["n"] or 0
+    Work.objects.filter(pk=work.pk).update(
+        comment_count=F("whole_work_comment_count") + on_chapters
+    )
+    work.comment_count = Work.objects.values_list("comment_count", flat=True).get(pk=work.pk)
+    return work.comment_count
 
 
 def _renumber(work: Work) -> None:
@@ -249,7 +148,7 @@ def work_create(
         validate_chapter_input(chapter)
     now = timezone.now()
     work = Work()
-    _apply_work_fields(work, data)
+    _apply_fields(work, data)
     if publish:
         work.status = Status.PUBLISHED
         work.published_at = work.updated_at = now
@@ -273,7 +172,7 @@ def work_update(*, work: Work, by: User, data: WorkInput | None, publish: bool =
     _require_creator(work, by)
     if data is not None:
         validate_work_input(data)
-        _apply_work_fields(work, data)
+        _apply_fields(work, data)
         _set_tags(work, data)
         _refresh_counts(work)
         _save_work(work)
@@ -423,7 +322,7 @@ def chapter_update(
     if data is not None:
         validate_chapter_input(data)
         _apply_chapter_fields(chapter, data)
-        chapter.save()
+        _save_chapter(chapter)
         _refresh_counts(chapter.work)
         _save_work(chapter.work)
         content_changed()
@@ -442,7 +341,7 @@ def chapter_publish(*, chapter: Chapter, by: User) -> Chapter:
     now = timezone.now()
     chapter.status = Status.PUBLISHED
     chapter.published_at = now
-    chapter.save()
+    _save_chapter(chapter)
     if work.status == Status.DRAFT:
         work.status = Status.PUBLISHED
         work.published_at = now

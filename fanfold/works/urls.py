@@ -3,24 +3,14 @@ from django.urls import path
 from fanfold.works import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("works/new/", views.work_new, name="work_new"),
-    path("works/drafts/", views.drafts, name="drafts"),
     path("works/autosave/", views.autosave, name="autosave"),
-    path("works/<int:work_id>/", views.work_detail, name="work_detail"),
-    path("works/<int:work_id>/full/", views.work_full, name="work_full"),
-    path("works/<int:work_id>/navigate/", views.chapter_index, name="chapter_index"),
     path("works/<int:work_id>/edit/", views.work_edit, name="work_edit"),
     path("works/<int:work_id>/delete/", views.work_delete, name="work_delete"),
     path("works/<int:work_id>/publish/", views.work_publish, name="work_publish"),
     path("works/<int:work_id>/complete/", views.work_complete, name="work_complete"),
     path("works/<int:work_id>/chapters/new/", views.chapter_new, name="chapter_new"),
     path("works/<int:work_id>/chapters/manage/", views.chapters_manage, name="chapters_manage"),
-    path(
-        "works/<int:work_id>/chapters/<int:chapter_id>/",
-        views.chapter_detail,
-        name="chapter_detail",
-    ),
     path(
         "works/<int:work_id>/chapters/<int:chapter_id>/edit/",
         views.chapter_edit,
@@ -36,5 +26,4 @@ urlpatterns = [
         views.chapter_publish,
         name="chapter_publish",
     ),
-    path("tags/<str:type>/<path:name>/", views.tag_detail, name="tag_detail"),
 ]

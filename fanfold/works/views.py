@@ -1,22 +1,17 @@
-"""Pages for reading, posting and managing works and chapters."""
+"""Pages for posting and managing works and chapters (reading them is fanfold.reading)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm, MultipleChoiceField
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.forms import Form, MultipleChoiceField
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from fanfold.bookmarks.selectors import tag_in_bookmarks_seen_by
-from fanfold.bookmarks.services import reading_record
+from fanfold.accounts.auth import request_user
 from fanfold.core.forms import add_service_errors
 from fanfold.core.rescue import login_required_keeping_post, restored_post
 from fanfold.core.text import text_problem
-from fanfold.core.views import cacheable, paginate
-from fanfold.feedback import selectors as feedback_selectors
-from fanfold.stats.hits import mark_hit
-from fanfold.tags.selectors import tag_by_name_or_404
 from fanfold.works import selectors, services
 from fanfold.works.forms import ChapterForm, NewWorkForm, WorkForm
 from fanfold.works.models import (
@@ -24,151 +19,9 @@ from fanfold.works.models import (
     Work,
     chapter_visible_or_404,
     work_own_or_404,
-    work_visible_or_404,
 )
 
 AUTOSAVE_MAX_BYTES = 4_000_000  # a 500,000-character chapter in any script, plus metadata
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The newest works as blurbs."""
-    page = paginate(request, selectors.works_recent(viewer=request.user))
-    return cacheable(request, render(request, "works/home.html", {"page": page}))
-
-
-def tag_detail(request: HttpRequest, type: str, name: str) -> HttpResponse:
-    """Every work a reader may see that carries this tag.
-
-    A tag that no work or bookmark this reader may see carries answers like an unknown one,
-    so a tag used only on drafts or private bookmarks can't be found out.
-    """
-    tag = tag_by_name_or_404(type, name)
-    works = selectors.works_for_tag(viewer=request.user, tag=tag)
-    if not works.exists() and not tag_in_bookmarks_seen_by(viewer=request.user, tag=tag):
-        raise Http404("No such tag.")
-    page = paginate(request, works)
-    return cacheable(request, render(request, "works/tag_detail.html", {"tag": tag, "page": page}))
-
-
-# Reading
-
-
-def _adult_ok(request: HttpRequest) -> bool:
-    user = request.user
-    if user.is_authenticated and (user.view_adult or request.session.get("adult_ok")):
-        return True
-    return request.COOKIES.get("ff_adult") == "1"
-
-
-def _read(request: HttpRequest, work: Work, template: str, context: dict) -> HttpResponse:
-    accepting = request.GET.get("view_adult") == "1"
-    is_creator = selectors.is_creator(request.user, work)
-    if work.is_adult and not accepting and not is_creator and not _adult_ok(request):
-        return cacheable(
-            request, render(request, "works/adult_notice.html", {"work": work, **context})
-        )
-    chapter = context.get("chapter")
-    context.update(
-        work=work,
-        tag_groups=selectors.tags_by_type(work),
-        is_creator=is_creator,
-        # Reviews of this chapter, or of the whole work on the entire-work page.
-        tree=feedback_selectors.comment_tree(
-            viewer=request.user, work=work, is_creator=is_creator, chapter=chapter
-        ),
-        # On the entire-work page, the reviews of each chapter follow, those with any.
-        chapter_trees=[]
-        if chapter is not None
-        else [
-            (c, t)
-            for c, t in feedback_selectors.comment_trees_by_chapter(
-                viewer=request.user, work=work, is_creator=is_creator, chapters=context["chapters"]
-            )
-            if t.comments
-        ],
-        comments_open=feedback_selectors.comments_open(viewer=request.user, work=work),
-        kudos=feedback_selectors.kudos_summary(viewer=request.user, work=work),
-        left_kudos=feedback_selectors.has_left_kudos(user=request.user, work=work),
-        # A draft counts no words or chapters until posted: show what posting it will show.
-        draft_totals=selectors.draft_totals(work) if work.is_draft else None,
-    )
-    response = render(request, template, context)
-    mark_hit(response, work_id=work.pk, chapter_id=chapter.pk if chapter else None)
-    if request.user.is_authenticated:
-        reading_record(user=request.user, work=work, chapter=chapter)
-    if accepting:
-        # Accepted for this browser session; a preference makes it permanent.
-        response.set_cookie("ff_adult", "1", httponly=True, samesite="Lax")
-        if request.user.is_authenticated:
-            request.session["adult_ok"] = True
-        return response
-    return cacheable(request, response)
-
-
-def _work_for_reading(request: HttpRequest, work_id: int) -> Work:
-    # One visibility check and fetch, with what the reading page shows.
-    return work_visible_or_404(
-        request.user,
-        work_id,
-        selectors.with_feedback_counts(Work.objects.all(), request.user)
-        .select_related("imported_story")
-        .prefetch_related("creators", "tags"),
-    )
-
-
-def _chapter_page(request: HttpRequest, work: Work, chapter: Chapter) -> HttpResponse:
-    chapters = selectors.chapters_for_reader(viewer=request.user, work=work)
-    index = next(i for i, c in enumerate(chapters) if c.pk == chapter.pk)
-    return _read(
-        request,
-        work,
-        "works/work_read.html",
-        {
-            "chapter": chapter,
-            "chapters": chapters,
-            "prev_chapter": chapters[index - 1] if index > 0 else None,
-            "next_chapter": chapters[index + 1] if index + 1 < len(chapters) else None,
-        },
-    )
-
-
-def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
-    """A work's metadata and its first chapter."""
-    work = _work_for_reading(request, work_id)
-    chapter = (
-        Chapter.objects.visible_to(request.user).filter(work=work).order_by("position").first()
-    )
-    if chapter is None:
-        return render(request, "404.html", status=404)
-    return _chapter_page(request, work, chapter)
-
-
-def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
-    """One chapter of a work, with previous/next links and the chapter index."""
-    work = _work_for_reading(request, work_id)
-    chapter = chapter_visible_or_404(request.user, work, chapter_id)
-    return _chapter_page(request, work, chapter)
-
-
-def work_full(request: HttpRequest, work_id: int) -> HttpResponse:
-    """The entire work on one page."""
-    work = _work_for_reading(request, work_id)
-    chapters = selectors.chapters_full_for_reader(viewer=request.user, work=work)
-    return _read(request, work, "works/work_full.html", {"chapters": chapters})
-
-
-def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
-    """The list of a work's chapters."""
-    work = _work_for_reading(request, work_id)
-    chapters = selectors.chapters_for_reader(viewer=request.user, work=work)
-    return cacheable(
-        request,
-        render(
-            request,
-            "works/chapter_index.html",
-            {"work": work, "chapters": chapters, "tag_groups": selectors.tags_by_type(work)},
-        ),
-    )
 
 
 # Posting and editing
@@ -178,7 +31,7 @@ def _editable_work(request: HttpRequest, work_id: int) -> Work:
     return work_own_or_404(request.user, work_id)
 
 
-def _initial_from_draft(form_class: type[BaseForm], data: dict[str, list[str]]) -> dict:
+def _initial_from_draft(form_class: type[Form], data: dict[str, list[str]]) -> dict:
     initial: dict = {}
     for name, field in form_class.base_fields.items():
         if name not in data:
@@ -193,7 +46,7 @@ def _editor_form(request, form_class, key: str, initial: dict, since=None):
     if kept := restored_post(request):
         messages.info(request, "Restored what you typed before your session ended.")
         return form_class(initial=_initial_from_draft(form_class, dict(kept.lists()))), None
-    draft = selectors.editor_draft_for(user=request.user, key=key)
+    draft = selectors.editor_draft_for(user=request_user(request), key=key)
     if draft and (since is None or draft.saved_at > since):
         messages.info(
             request,
@@ -218,7 +71,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 work = services.work_create(
-                    by=request.user,
+                    by=request_user(request),
                     data=form.work_input(),
                     chapter=form.chapter_input(),
                     publish="save_draft" not in request.POST,
@@ -226,7 +79,7 @@ def work_new(request: HttpRequest) -> HttpResponse:
             except ValidationError as e:
                 add_service_errors(form, e, {"title": "title"})
             else:
-                services.editor_draft_discard(user=request.user, key=key)
+                services.editor_draft_discard(user=request_user(request), key=key)
                 messages.success(
                     request, "Draft saved." if work.is_draft else "Your work was posted."
                 )
@@ -248,14 +101,14 @@ def work_edit(request: HttpRequest, work_id: int) -> HttpResponse:
             try:
                 services.work_update(
                     work=work,
-                    by=request.user,
+                    by=request_user(request),
                     data=form.work_input(),
                     publish="publish" in request.POST,
                 )
             except ValidationError as e:
                 add_service_errors(form, e)
             else:
-                services.editor_draft_discard(user=request.user, key=key)
+                services.editor_draft_discard(user=request_user(request), key=key)
                 messages.success(request, "Your changes were saved.")
                 return redirect(work)
     else:
@@ -270,9 +123,9 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
     """Confirm and delete a work."""
     work = _editable_work(request, work_id)
     if request.method == "POST":
-        services.work_delete(work=work, by=request.user)
+        services.work_delete(work=work, by=request_user(request))
         messages.success(request, f"“{work.title}” was deleted.")
-        return redirect("user_detail", username=request.user.username)
+        return redirect("user_detail", username=request_user(request).username)
     return render(request, "works/confirm_delete.html", {"work": work, "thing": "work"})
 
 
@@ -281,7 +134,7 @@ def work_delete(request: HttpRequest, work_id: int) -> HttpResponse:
 def work_publish(request: HttpRequest, work_id: int) -> HttpResponse:
     """Publish a draft work."""
     work = _editable_work(request, work_id)
-    services.work_publish(work=work, by=request.user)
+    services.work_publish(work=work, by=request_user(request))
     messages.success(request, "Your work was posted.")
     return redirect(work)
 
@@ -292,7 +145,7 @@ def work_complete(request: HttpRequest, work_id: int) -> HttpResponse:
     """Mark a work complete or in progress."""
     work = _editable_work(request, work_id)
     complete = request.POST.get("complete") == "1"
-    services.work_set_complete(work=work, by=request.user, complete=complete)
+    services.work_set_complete(work=work, by=request_user(request), complete=complete)
     messages.success(request, "Marked complete." if complete else "Marked as a work in progress.")
     return redirect(work)
 
@@ -313,7 +166,7 @@ def _chapter_saved_message(chapter: Chapter, *, posting: bool, work_was_draft: b
     return "Chapter saved."
 
 
-def _chapter_form_view(request, work: Work, chapter: Chapter | None) -> HttpResponse:
+def _chapter_form_view(request: HttpRequest, work: Work, chapter: Chapter | None) -> HttpResponse:
     key = f"chapter-{chapter.pk}" if chapter else f"chapter-new-{work.pk}"
     draft = None
     if request.method == "POST":
@@ -324,19 +177,22 @@ def _chapter_form_view(request, work: Work, chapter: Chapter | None) -> HttpResp
             try:
                 if chapter is None:
                     chapter = services.chapter_create(
-                        work=work, by=request.user, data=form.chapter_input(), publish=publish
+                        work=work,
+                        by=request_user(request),
+                        data=form.chapter_input(),
+                        publish=publish,
                     )
                 else:
                     services.chapter_update(
                         chapter=chapter,
-                        by=request.user,
+                        by=request_user(request),
                         data=form.chapter_input(),
                         publish=publish and "publish" in request.POST,
                     )
             except ValidationError as e:
                 add_service_errors(form, e)
             else:
-                services.editor_draft_discard(user=request.user, key=key)
+                services.editor_draft_discard(user=request_user(request), key=key)
                 messages.success(
                     request,
                     _chapter_saved_message(chapter, posting=publish, work_was_draft=work_was_draft),
@@ -386,7 +242,7 @@ def chapter_publish(request: HttpRequest, work_id: int, chapter_id: int) -> Http
     """Post a draft chapter."""
     work = _editable_work(request, work_id)
     chapter = chapter_visible_or_404(request.user, work, chapter_id)
-    services.chapter_publish(chapter=chapter, by=request.user)
+    services.chapter_publish(chapter=chapter, by=request_user(request))
     messages.success(request, "Chapter posted.")
     return redirect(chapter)
 
@@ -398,7 +254,7 @@ def chapter_delete(request: HttpRequest, work_id: int, chapter_id: int) -> HttpR
     chapter = chapter_visible_or_404(request.user, work, chapter_id)
     if request.method == "POST":
         try:
-            services.chapter_delete(chapter=chapter, by=request.user)
+            services.chapter_delete(chapter=chapter, by=request_user(request))
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
             return redirect("chapters_manage", work_id=work.pk)
@@ -426,17 +282,10 @@ def chapters_manage(request: HttpRequest, work_id: int) -> HttpResponse:
                     request, "works/chapters_manage.html", {"work": work, "chapters": chapters}
                 )
         order = [pk for _, _, pk in sorted(positions)]
-        services.chapters_reorder(work=work, by=request.user, order=order)
+        services.chapters_reorder(work=work, by=request_user(request), order=order)
         messages.success(request, "Chapter order saved.")
         return redirect("chapters_manage", work_id=work.pk)
     return render(request, "works/chapters_manage.html", {"work": work, "chapters": chapters})
-
-
-@login_required_keeping_post
-def drafts(request: HttpRequest) -> HttpResponse:
-    """The current user's draft works."""
-    page = paginate(request, selectors.works_drafts_of(user=request.user))
-    return render(request, "works/drafts.html", {"page": page})
 
 
 @require_POST

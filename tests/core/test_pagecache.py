@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 
 from fanfold.works import services
-from fanfold.works.services import ChapterInput, WorkInput
+from fanfold.works.inputs import ChapterInput, WorkInput
 from tests.factories import WorkFactory
 
 

@@ -179,7 +179,7 @@ def test_a_killed_import_shows_nothing_and_importing_again_completes_it(tmp_path
 @pytest.mark.django_db
 def test_a_draft_left_half_way_is_not_claimable_and_importing_again_completes_it():
     from fanfold.works import services as works
-    from fanfold.works.services import ChapterInput
+    from fanfold.works.inputs import ChapterInput
     from tests.factories import UserFactory
 
     story = parse_markdown(story_text(5), source="left.md")

@@ -5,8 +5,8 @@ from django.utils import timezone
 from fanfold.core.text import SANITIZER_VERSION
 from fanfold.tags.models import Tag
 from fanfold.works import services
+from fanfold.works.inputs import ChapterInput, WorkInput
 from fanfold.works.models import Status
-from fanfold.works.services import ChapterInput, WorkInput
 from tests.factories import WorkFactory, add_chapter
 from tests.works.test_views import FORM
 

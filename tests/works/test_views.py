@@ -1,7 +1,7 @@
 import pytest
 
 from fanfold.works.models import EditorDraft, Status, Work
-from tests.factories import WorkFactory, add_chapter
+from tests.factories import WorkFactory
 
 FORM = {
     "title": "Once More, With Tags",
@@ -122,48 +122,6 @@ def test_edit_work_and_chapters(client, author):
     )
     first.refresh_from_db()
     assert first.title == "Edited" and first.body_html == "<p>New text.</p>"
-
-
-@pytest.mark.django_db
-def test_chapter_navigation_and_full_work(client, author):
-    work = WorkFactory(by=author, body="<p>alpha</p>")
-    two = add_chapter(work, by=author, body="<p>beta</p>")
-    three = add_chapter(work, by=author, body="<p>gamma</p>")
-    page = client.get(two.get_absolute_url()).content.decode()
-    assert "← Previous chapter" in page and "Next chapter →" in page
-    assert three.get_absolute_url() in page and "beta" in page and "alpha" not in page
-    full = client.get(f"/works/{work.pk}/full/").content.decode()
-    assert full.index("alpha") < full.index("beta") < full.index("gamma")
-
-
-@pytest.mark.django_db
-def test_adult_notice(client, author):
-    work = WorkFactory(by=author, rating="explicit", body="<p>adult words</p>")
-    page = client.get(f"/works/{work.pk}/").content.decode()
-    assert "could have adult content" in page and "adult words" not in page
-    response = client.get(f"/works/{work.pk}/?view_adult=1")
-    assert "adult words" in response.content.decode()
-    # Accepted once for this browser session: the next page shows without the notice.
-    assert "adult words" in client.get(f"/works/{work.pk}/full/").content.decode()
-
-
-@pytest.mark.django_db
-def test_adult_preference(client, author, other):
-    work = WorkFactory(by=author, rating="mature", body="<p>adult words</p>")
-    client.force_login(other)
-    assert "adult words" not in client.get(f"/works/{work.pk}/").content.decode()
-    client.post("/preferences/", {"view_adult": "on", "theme": "dark", "text_size": "large"})
-    page = client.get(f"/works/{work.pk}/").content.decode()
-    assert "adult words" in page and 'data-theme="dark"' in page and 'data-size="large"' in page
-
-
-@pytest.mark.django_db
-def test_display_preferences_for_anonymous_readers(client, published_work):
-    response = client.get("/display/", {"theme": "dark", "size": "xlarge", "next": "/"})
-    assert response.status_code == 302 and response["Location"] == "/"
-    page = client.get(f"/works/{published_work.pk}/").content.decode()
-    assert 'data-theme="dark"' in page and 'data-size="xlarge"' in page
-    assert client.get("/display/", {"next": "https://evil.example/"})["Location"] == "/"
 
 
 @pytest.mark.django_db

@@ -3,15 +3,21 @@ messenger handles ("AIM: JaneFic99", "ICQ# 1234567") and personal sites. They ar
 story's private contact and never published; `keep_private` is the last step of every importer.
 """
 
+import difflib
 import functools
-import html as htmlmod
+import os.path
 import re
 import unicodedata
+import urllib.parse
 from collections.abc import Callable
 
+import lxml.html
+from lxml import etree
+
 from fanfold.core.text import storable
-from fanfold.imports.importers.decode import REPLACEMENT
-from fanfold.imports.importers.story import ParsedStory, PrivateContact, html_paragraphs
+from fanfold.imports.importers import markup
+from fanfold.imports.importers.decode import REPLACEMENT, ImportRefused
+from fanfold.imports.importers.story import ParsedStory, PrivateContact
 
 _MARK = "\x00"  # where a contact was cut out, until the sentence around it is tidied
 
@@ -59,14 +65,21 @@ _IM_CUE_RE = re.compile(
     rf"\s*:?\s*(?P<handle>{_HANDLE})"
 )
 _URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'\])]+", re.I)
+_PERSONAL_HOSTS = (
+    "geocities|angelfire|tripod|fortunecity|homestead|freewebs|expage|xoom|theglobe|crosswinds|"
+    "50megs|bravepages|freeservers|livejournal|dreamwidth|insanejournal|blogspot|deviantart|"
+    "myspace"
+)
+_HOMEPAGE_HOSTS = "members|hometown|homepages|users|people"
 _PERSONAL_HOST_RE = re.compile(
-    r"(?:https?://)?(?:[\w-]+\.)*(?:geocities|angelfire|tripod|fortunecity|homestead|freewebs|"
-    r"expage|xoom|theglobe|crosswinds|50megs|bravepages|freeservers|livejournal|dreamwidth|"
-    r"insanejournal|blogspot|deviantart|myspace)\.(?:com|net|org|co\.uk)(?:/[^\s<>\"'\])]*)?|"
-    r"(?:https?://)?(?:members|hometown|homepages|users|people)\.[\w-]+\.(?:com|net|org|edu)"
-    r"(?:/[^\s<>\"'\])]*)?",
+    rf"(?:https?://)?(?:[\w-]+\.)*(?:{_PERSONAL_HOSTS})\.(?:com|net|org|co\.uk)"
+    r"(?:/[^\s<>\"'\])]*)?|"
+    rf"(?:https?://)?(?:{_HOMEPAGE_HOSTS})\.[\w-]+\.(?:com|net|org|edu)(?:/[^\s<>\"'\])]*)?",
     re.I,
 )
+# What every match of _PERSONAL_HOST_RE holds: searched first, as that pattern is slow to
+# find nothing in long story text (it tries "[\w-]+\." at every word).
+_PERSONAL_HOST_HINT_RE = re.compile(rf"(?:{_PERSONAL_HOSTS}|{_HOMEPAGE_HOSTS})\.", re.I)
 _SITE_LABEL_RE = re.compile(
     r"(?:home\s*page|web\s*site|web\s*page|site|url|web|page|journal|lj|livejournal)"
     r"\s*(?::|-|=|\bat\b|\bis\b)?\s*$",
@@ -182,8 +195,16 @@ def _asks_for_mail(m: re.Match[str]) -> bool:
 
 def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> str:
     """The text with every contact replaced by a mark, the contacts added to `into`."""
+    marking = _Marking(text.replace(_MARK, REPLACEMENT))
+    _mark_addresses(marking, into, strict=strict)
+    _mark_sites(marking, into, all_urls=all_urls)
+    return marking.original()
 
-    def handle(m: re.Match, label: str = "") -> str:
+
+def _mark_addresses(marking: _Marking, into: PrivateContact, *, strict: bool) -> None:
+    """Mark email addresses (plain, obfuscated, "[email protected]") and messenger handles."""
+
+    def handle(m: re.Match) -> str:
         value = m.group("handle")
         if "@" in value:
             if found := _EMAIL_RE.fullmatch(value):
@@ -213,13 +234,17 @@ def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> s
         _add(into.email, f"{m.group('local')}@{domain}.{m.group('tld')}")
         return _MARK
 
-    marking = _Marking(text.replace(_MARK, REPLACEMENT))
     marking.sub(_IM_LABELED_RE, handle)
     marking.sub(_EMAIL_RE, email)
     marking.sub(_OBFUSCATED_RE, obfuscated)
     marking.sub(_IM_BARE_RE, bare)
     marking.sub(_IM_CUE_RE, cue)
     marking.sub(_PLACEHOLDER_RE, lambda m: _MARK)
+
+
+def _mark_sites(marking: _Marking, into: PrivateContact, *, all_urls: bool) -> None:
+    """Mark personal sites: web addresses on a personal host, with a "~" or after a label
+    ("Homepage: ..."), or any web address when `all_urls`."""
 
     def url(m: re.Match) -> str:
         value = m.group(0).rstrip(".,;:!?")
@@ -231,8 +256,6 @@ def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> s
         _add(into.urls, value)
         return _MARK + m.group(0)[len(value) :]
 
-    marking.sub(_URL_RE, url)
-
     def personal(m: re.Match) -> str:
         value = m.group(0).rstrip(".,;:!?")
         host, _, path = re.sub(r"^https?://", "", value, flags=re.I).partition("/")
@@ -241,8 +264,9 @@ def _mark(text: str, into: PrivateContact, *, strict: bool, all_urls: bool) -> s
         _add(into.urls, value)
         return _MARK + m.group(0)[len(value) :]
 
-    marking.sub(_PERSONAL_HOST_RE, personal)
-    return marking.original()
+    marking.sub(_URL_RE, url)
+    if _PERSONAL_HOST_HINT_RE.search(marking.text):
+        marking.sub(_PERSONAL_HOST_RE, personal)
 
 
 def _only(words: list[str], allowed: frozenset[str]) -> bool:
@@ -337,29 +361,41 @@ def is_contact_note(text: str) -> bool:
 
 
 # --- HTML ------------------------------------------------------------------------------------
+# HTML is read as a tree (lxml), never with patterns: the patterns above look for contacts
+# only in what it says, its text and attribute values, as a browser would show them (entities
+# read, whatever the case of its tags and whatever ">" its attribute values hold).
 
-_ANCHOR_RE = re.compile(r"<a\b([^>]*)>(.*?)</a\s*>", re.I | re.S)
-_HREF_RE = re.compile(r"""\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
-_ATTR_RE = re.compile(r"""\s([\w-]+)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]+)""")
-_BLOCK_RE = re.compile(r"<(p|li|dd|dt|h[1-6]|td|th)\b[^>]*>(.*?)</\1\s*>", re.I | re.S)
+# A block of these left without text once its contacts are cut goes whole.
+_CONTACT_BLOCKS = frozenset({"p", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th"})
+# Elements that are something without text: never dropped for being empty.
+_VOID = frozenset({"br", "hr", "img", "col", "wbr", "input", "area"})
+
+
+def _hrefs(fragment: str) -> list[str]:
+    body = markup.parse_fragment(fragment)
+    return [href.strip() for e in body.iter(etree.Element) if (href := e.get("href")) is not None]
+
+
+def _mailto(href: str) -> list[str]:
+    """The addresses of a mailto: link ("mailto:jane%40example.org?subject=Hi"), if it is one."""
+    if not href.lower().startswith("mailto:"):
+        return []
+    return _EMAIL_RE.findall(urllib.parse.unquote(href))
 
 
 def mailto_addresses(fragment: str) -> list[str]:
     """Every address of a mailto: link in an HTML fragment."""
     found: list[str] = []
-    for m in _HREF_RE.finditer(fragment):
-        href = htmlmod.unescape(next(g for g in m.groups() if g is not None))
-        if href.lower().startswith("mailto:"):
-            for address in _EMAIL_RE.findall(href):
-                _add(found, address)
+    for href in _hrefs(fragment):
+        for address in _mailto(href):
+            _add(found, address)
     return found
 
 
 def link_urls(fragment: str) -> list[str]:
     """Every web address an HTML fragment links to (a header's "Homepage: <a href=...>")."""
     found: list[str] = []
-    for m in _HREF_RE.finditer(fragment):
-        href = htmlmod.unescape(next(g for g in m.groups() if g is not None)).strip()
+    for href in _hrefs(fragment):
         if re.match(r"https?://", href, re.I):
             _add(found, href)
     return found
@@ -367,58 +403,200 @@ def link_urls(fragment: str) -> list[str]:
 
 def scrub_html(fragment: str, into: PrivateContact) -> str:
     """Sanitized story HTML without contacts: mailto: and personal-site links lose their
-    link (their words stay), addresses in attributes go, blocks of only a contact go."""
-    if not fragment:
-        return fragment
+    link (their words stay), attributes and comments with a contact go, contacts in the text
+    are cut as `scrub` cuts them, and blocks of only a contact go.
 
-    def anchor(m: re.Match) -> str:
-        href_match = _HREF_RE.search(m.group(1))
-        if href_match is None:
-            return m.group(0)
-        href = htmlmod.unescape(next(g for g in href_match.groups() if g is not None)).strip()
+    The text is scrubbed a paragraph at a time, as it reads ("Feedback to <b>jane</b>&#64;aol.com"
+    is one sentence), whatever elements hold its pieces. What comes back is what was read:
+    the fragment as it was when that is what the tree of it says, else the tree written out
+    (libxml2 leaves out what it can't place, such as a second <body>'s attributes).
+    Raises ImportRefused for HTML libxml2 can't read to its end (nested too deeply): what
+    isn't read can't be published."""
+    return _scrub_html(fragment, into)[0]
+
+
+def _scrub_html(fragment: str, into: PrivateContact) -> tuple[str, bool]:
+    """`scrub_html`, and whether it cut anything."""
+    if not fragment.strip():
+        return fragment, False
+    try:
+        body = markup.parse_fragment(fragment, whole=True)
+    except markup.Unreadable as e:
+        raise ImportRefused(
+            f"The story's HTML could not be read to its end, to check it for contact "
+            f"details ({e.args[0].strip()})."
+        ) from e
+    cut = _unlink(body, into)
+    cut |= _scrub_attributes(body, into)
+    cut |= _drop_comments(body, into)
+    cut |= _scrub_text(body, into)
+    written = markup.inner_html(body)
+    # A no-break space is "&nbsp;" from the sanitizer, the character itself from lxml.
+    if not cut and written.replace("\xa0", "&nbsp;") == fragment:
+        return fragment, False
+    return written, cut
+
+
+def _unlink(body: lxml.html.HtmlElement, into: PrivateContact) -> bool:
+    """mailto: links, links to a personal site and links with an address in them lose their
+    link; their words stay, for the text's own scrubbing. Any other element loses such an
+    href."""
+    cut = False
+    for element in list(body.iter(etree.Element)):
+        href = (element.get("href") or "").strip()
+        if not href:
+            continue
+        probe = PrivateContact()
         if href.lower().startswith("mailto:"):
-            for address in _EMAIL_RE.findall(href):
-                _add(into.email, address)
-            return m.group(2)
-        probe = PrivateContact()
-        if _mark(href, probe, strict=False, all_urls=False) != href and probe.urls:
-            merge(into, probe)
-            return m.group(2)
-        return m.group(0)
+            probe.email = _mailto(href)
+        elif _EMAIL_RE.search(unquoted := urllib.parse.unquote(href)):
+            probe.email = _EMAIL_RE.findall(unquoted)
+        elif not (_mark(href, probe, strict=False, all_urls=False) != href and probe.urls):
+            continue
+        merge(into, probe)
+        if element.tag == "a":
+            element.drop_tag()
+        else:
+            del element.attrib["href"]
+        cut = True
+    return cut
 
-    def attributes(m: re.Match) -> str:
-        tag = m.group(0)
-        for attr in _ATTR_RE.finditer(tag):
+
+def _scrub_attributes(body: lxml.html.HtmlElement, into: PrivateContact) -> bool:
+    """Attributes with a contact in their value (a title, an image's alt text) go; a link's
+    href is `_unlink`'s."""
+    cut = False
+    for element in body.iter(etree.Element):
+        for name, value in list(element.attrib.items()):
             probe = PrivateContact()
-            value = htmlmod.unescape(attr.group(0))
-            if attr.group(1).lower() != "href" and scrub(value, probe) != value:
+            if name != "href" and scrub(value, probe) != value:
                 merge(into, probe)
-                tag = tag.replace(attr.group(0), "")
-        return tag
+                del element.attrib[name]
+                cut = True
+    return cut
 
-    def block(m: re.Match) -> str:
-        text = html_paragraphs(m.group(0))
+
+def _drop_comments(body: lxml.html.HtmlElement, into: PrivateContact) -> bool:
+    """Comments with a contact in them go: they are not shown, but they are in the page."""
+    cut = False
+    for node in list(body.iter(etree.Comment, etree.ProcessingInstruction)):
         probe = PrivateContact()
-        if text and scrub(text, probe, strict=True) == "":
+        if node.text and scrub(node.text, probe) != node.text:
             merge(into, probe)
-            return ""
-        return m.group(0)
+            node.drop_tree()  # keeps the text after it
+            cut = True
+    return cut
 
-    def segment(part: str) -> str:
-        if not part.strip() or part.startswith("<"):
-            return part
-        text = htmlmod.unescape(part)
-        cleaned = scrub(text, into, strict=True)
-        if cleaned == text:
-            return part
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()) :]
-        return lead + htmlmod.escape(cleaned, quote=False) + trail if cleaned else lead
 
-    fragment = _ANCHOR_RE.sub(anchor, fragment)
-    fragment = re.sub(r"<[a-zA-Z][^>]*>", attributes, fragment)
-    fragment = _BLOCK_RE.sub(block, fragment)
-    return "".join(segment(part) for part in re.split(r"(<[^>]*>)", fragment))
+def _scrub_text(body: lxml.html.HtmlElement, into: PrivateContact) -> bool:
+    """Cut the contacts from each run of text (what reads as one paragraph); then the
+    elements left empty by a cut go, and the blocks left without text."""
+    cut: dict[int, lxml.html.HtmlElement] = {}  # elements whose own text lost a contact
+    for run in markup.text_runs(body):
+        texts = [getattr(node, where) for node, where in run]
+        joined = "".join(texts)
+        if not joined.strip():
+            continue
+        cleaned = scrub(joined, into, strict=True)
+        if cleaned == joined:
+            continue
+        _put_back(run, texts, cleaned)
+        for (node, where), text in zip(run, texts, strict=True):
+            if getattr(node, where) != text:
+                holder = node if where == "text" else node.getparent()
+                cut[id(holder)] = holder
+    for element in cut.values():
+        if any(ancestor is body for ancestor in element.iterancestors()):  # not yet dropped
+            _drop_emptied(element, body)
+    return bool(cut)
+
+
+def _put_back(run: list[markup.TextPlace], texts: list[str], cleaned: str) -> None:
+    """Share a run's cleaned text out to the places its text came from: each character
+    kept goes back where it was; what `scrub` put in (a space where a cut joined two words)
+    goes with the character before it. The run then reads exactly as `cleaned`."""
+    joined = "".join(texts)
+    owner = [i for i, text in enumerate(texts) for _ in text]
+    parts: list[list[str]] = [[] for _ in texts]
+    for op, i1, i2, j1, j2 in _edits(joined, cleaned):
+        if op == "equal":
+            for i, char in zip(range(i1, i2), cleaned[j1:j2], strict=True):
+                parts[owner[i]].append(char)
+        elif j2 > j1:
+            parts[owner[max(i1 - 1, 0)]].append(cleaned[j1:j2])
+    for (node, where), kept in zip(run, parts, strict=True):
+        setattr(node, where, "".join(kept) or None)
+
+
+# How `scrub` reads text: line by line, sentence by sentence; it keeps the ones without a
+# contact as they are.
+_SENTENCE_END_RE = re.compile(r"((?<=[.!?])\s+|\n)")
+
+
+def _edits(old: str, new: str) -> list[tuple[str, int, int, int, int]]:
+    """How `new` is made from `old` (difflib opcodes, in characters): found sentence by
+    sentence first, then character by character within the sentences that differ. Fast and
+    close on long text, where most sentences are kept as they were."""
+    a, b = _SENTENCE_END_RE.split(old), _SENTENCE_END_RE.split(new)
+    a_at, b_at = _offsets(a), _offsets(b)
+    edits: list[tuple[str, int, int, int, int]] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        x1, x2, y1, y2 = a_at[i1], a_at[i2], b_at[j1], b_at[j2]
+        if op == "equal":
+            edits.append((op, x1, x2, y1, y2))
+            continue
+        # The same start and end of both sides are kept; what lies between is compared.
+        head = len(os.path.commonprefix([old[x1:x2], new[y1:y2]]))
+        tail = len(os.path.commonprefix([old[x1 + head : x2][::-1], new[y1 + head : y2][::-1]]))
+        edits.append(("equal", x1, x1 + head, y1, y1 + head))
+        x1, y1, x2, y2 = x1 + head, y1 + head, x2 - tail, y2 - tail
+        matcher = difflib.SequenceMatcher(
+            None, old[x1:x2], new[y1:y2], autojunk=(x2 - x1) + (y2 - y1) > 20_000
+        )
+        edits += [
+            (o, x1 + k1, x1 + k2, y1 + l1, y1 + l2) for o, k1, k2, l1, l2 in matcher.get_opcodes()
+        ]
+        edits.append(("equal", x2, x2 + tail, y2, y2 + tail))
+    return edits
+
+
+def _offsets(pieces: list[str]) -> list[int]:
+    """Where each piece starts in their concatenation, and where the last one ends."""
+    at = [0]
+    for piece in pieces:
+        at.append(at[-1] + len(piece))
+    return at
+
+
+def _has_text(element: lxml.html.HtmlElement) -> bool:
+    """Whether `markup.text_of(element)` would be anything (a rule counts as text)."""
+    return any(
+        place == markup.RULE if isinstance(place, str) else getattr(*place).strip()
+        for place in markup.reading_order(element)
+    )
+
+
+def _drop_emptied(element: lxml.html.HtmlElement, body: lxml.html.HtmlElement) -> None:
+    """Drop an element a cut left empty (<b></b>), and the outermost block around it that
+    the cuts left without text ("<li><p>Email: x</p></li>" goes whole)."""
+    while (
+        element is not body
+        and element.getparent() is not None
+        and not element.text
+        and len(element) == 0
+        and element.tag not in _VOID
+    ):
+        parent = element.getparent()
+        element.drop_tree()
+        element = parent
+    empty_block = None
+    for block in [element, *element.iterancestors()]:
+        if block is body:
+            break
+        if block.tag in _CONTACT_BLOCKS and not _has_text(block):
+            empty_block = block
+    if empty_block is not None:
+        empty_block.drop_tree()
 
 
 # --- The final guard -------------------------------------------------------------------------
@@ -439,58 +617,74 @@ def keep_private(story: ParsedStory) -> ParsedStory:
     U+FFFD, and asks for a review of text with such a replacement character in it.
     """
     _make_storable(story)
-    changed: list[str] = []
-
-    def keep(probe: PrivateContact, *, authors: bool) -> None:
-        if not authors:
-            for address in probe.email:
-                _add(story.private_contact.mentioned, address)
-            probe.email = []
-        merge(story.private_contact, probe)
-
-    def clean(value: str, field: str, *, strict: bool = False, authors: bool = False) -> str:
-        probe = PrivateContact()
-        cleaned = scrub(value, probe, strict=strict)
-        if cleaned != value or probe != PrivateContact():
-            keep(probe, authors=authors)
-            _add(changed, field)
-        return cleaned
-
-    if story.title:
-        story.title = clean(story.title, "title") or None
-    story.creators = [
-        c
-        for c in (clean(c, "creators", authors=True).strip(" <>()[]\"',;") for c in story.creators)
-        if c
-    ]
-    for name in ("fandoms", "relationships", "characters", "freeforms", "categories"):
-        values = [clean(v, "tags") for v in getattr(story, name)]
-        setattr(story, name, [v for v in values if v])
-    story.archive_warnings = [w for w in (clean(w, "tags") for w in story.archive_warnings) if w]
-    if story.summary:
-        story.summary = clean(story.summary, "summary") or None
-    if story.notes:
-        story.notes = clean(story.notes, "notes") or None
-    for number, chapter in enumerate(story.chapters, start=1):
-        where = f"chapter {number}"
-        if chapter.title:
-            chapter.title = clean(chapter.title, where)
-        paragraphs = [
-            p if p == "<hr>" else clean(p, where, strict=True) for p in chapter.paragraphs
-        ]
-        chapter.paragraphs = [p for p in paragraphs if p]
-        if chapter.html:
-            probe = PrivateContact()
-            cleaned = scrub_html(chapter.html, probe)
-            if cleaned != chapter.html or probe != PrivateContact():
-                keep(probe, authors=False)
-                _add(changed, where)
-            chapter.html = cleaned
-    for field in changed:
+    guard = _Guard(story)
+    guard.clean_fields()
+    guard.clean_chapters()
+    for field in guard.changed:
         _add(story.review_needed, f"contact details removed from {field}")
     if REPLACEMENT in _public(story):
         _add(story.review_needed, UNREADABLE)
     return story
+
+
+class _Guard:
+    """A story's public fields being cleaned: what is cut goes to its private contact, and
+    each field with a cut is named in `changed`."""
+
+    def __init__(self, story: ParsedStory) -> None:
+        self.story = story
+        self.changed: list[str] = []
+
+    def keep(self, probe: PrivateContact, field: str, *, authors: bool) -> None:
+        if not authors:
+            for address in probe.email:
+                _add(self.story.private_contact.mentioned, address)
+            probe.email = []
+        merge(self.story.private_contact, probe)
+        _add(self.changed, field)
+
+    def clean(self, value: str, field: str, *, strict: bool = False, authors: bool = False) -> str:
+        probe = PrivateContact()
+        cleaned = scrub(value, probe, strict=strict)
+        if cleaned != value or probe != PrivateContact():
+            self.keep(probe, field, authors=authors)
+        return cleaned
+
+    def clean_fields(self) -> None:
+        """The title, byline, tags, summary and notes."""
+        story = self.story
+        if story.title:
+            story.title = self.clean(story.title, "title") or None
+        creators = (self.clean(c, "creators", authors=True) for c in story.creators)
+        story.creators = [c for c in (c.strip(" <>()[]\"',;") for c in creators) if c]
+        for name in (
+            "fandoms", "relationships", "characters", "freeforms", "categories",
+            "archive_warnings",
+        ):  # fmt: skip
+            values = [self.clean(v, "tags") for v in getattr(story, name)]
+            setattr(story, name, [v for v in values if v])
+        if story.summary:
+            story.summary = self.clean(story.summary, "summary") or None
+        if story.notes:
+            story.notes = self.clean(story.notes, "notes") or None
+
+    def clean_chapters(self) -> None:
+        """Each chapter's title, paragraphs (story text, where "at" is often just a word)
+        and HTML."""
+        for number, chapter in enumerate(self.story.chapters, start=1):
+            where = f"chapter {number}"
+            if chapter.title:
+                chapter.title = self.clean(chapter.title, where)
+            paragraphs = [
+                p if p == "<hr>" else self.clean(p, where, strict=True) for p in chapter.paragraphs
+            ]
+            chapter.paragraphs = [p for p in paragraphs if p]
+            if chapter.html:
+                probe = PrivateContact()
+                cleaned, cut = _scrub_html(chapter.html, probe)
+                if cut or probe != PrivateContact():
+                    self.keep(probe, where, authors=False)
+                chapter.html = cleaned
 
 
 UNREADABLE = "some characters could not be read and were replaced"

@@ -7,14 +7,9 @@ import yaml
 from fanfold.core.text import render_text
 from fanfold.imports.importers import contacts
 from fanfold.imports.importers.decode import ImportRefused
+from fanfold.imports.importers.header import Header, apply_header
 from fanfold.imports.importers.story import ParsedChapter, ParsedStory
-from fanfold.imports.importers.text import (
-    _CHAPTER_RE,
-    _END_COMPLETE,
-    _END_IN_PROGRESS,
-    _apply_header,
-    _Header,
-)
+from fanfold.imports.importers.text import CHAPTER_RE, END_COMPLETE, END_IN_PROGRESS
 
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _KEYS = {
@@ -41,47 +36,46 @@ def _values(value) -> list[str]:
     return [str(value).strip()] if str(value).strip() else []
 
 
-def parse_markdown(text: str, *, source: str) -> ParsedStory:
-    """Parse Markdown with optional YAML front matter into metadata and chapters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    header = _Header()
-    complete: bool | None = None
+def _read_front_matter(text: str, header: Header) -> tuple[str, bool | None]:
+    """Put the YAML front matter's fields in the header. Returns the text after it, and
+    whether its status or "complete" field says the story is complete."""
     match = _FRONT_MATTER.match(text)
-    if match:
-        try:
-            meta = yaml.safe_load(match.group(1)) or {}
-        except yaml.YAMLError as e:
-            raise ImportRefused(f"The front matter is not valid YAML ({e}).") from e
-        if not isinstance(meta, dict):
-            raise ImportRefused("The front matter is not a list of fields.")
-        text = text[match.end() :]
-        for key, value in meta.items():
-            name = _KEYS.get(str(key).strip().lower())
-            if str(key).strip().lower() in {"complete", "completed"}:
-                complete = bool(value)
-            elif str(key).strip().lower() == "status":
-                complete = str(value).strip().lower() in {
-                    "complete",
-                    "completed",
-                    "done",
-                    "finished",
-                }
-            elif name == "tags":
-                for tag in _values(value):
-                    prefix, _, rest = tag.partition(":")
-                    if rest and prefix.strip().lower() in _PREFIXES:
-                        header.add(_PREFIXES[prefix.strip().lower()], rest.strip())
-                    else:
-                        header.add("freeform", tag)
-            elif name:
-                for v in _values(value):
-                    header.add(name, v)
+    if not match:
+        return text, None
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as e:
+        raise ImportRefused(f"The front matter is not valid YAML ({e}).") from e
+    if not isinstance(meta, dict):
+        raise ImportRefused("The front matter is not a list of fields.")
+    complete: bool | None = None
+    for key, value in meta.items():
+        name = _KEYS.get(str(key).strip().lower())
+        if str(key).strip().lower() in {"complete", "completed"}:
+            complete = bool(value)
+        elif str(key).strip().lower() == "status":
+            complete = str(value).strip().lower() in {"complete", "completed", "done", "finished"}
+        elif name == "tags":
+            for tag in _values(value):
+                prefix, _, rest = tag.partition(":")
+                if rest and prefix.strip().lower() in _PREFIXES:
+                    header.add(_PREFIXES[prefix.strip().lower()], rest.strip())
+                else:
+                    header.add("freeform", tag)
+        elif name:
+            for v in _values(value):
+                header.add(name, v)
+    return text[match.end() :], complete
 
-    # Chapters split at headings that look like chapter headings; end markers set the status.
+
+def _chapters(text: str, complete: bool | None) -> tuple[list[ParsedChapter], bool | None]:
+    """Chapters split at headings that look like chapter headings, without the end markers
+    ("The End", "TBC") that close them; and whether the story is complete, which the front
+    matter's word (`complete`) decides before any end marker."""
     chapters: list[tuple[str, list[str]]] = [("", [])]
     for line in text.split("\n"):
         heading = _HEADING.match(line)
-        if heading and _CHAPTER_RE.match(heading.group(1)):
+        if heading and CHAPTER_RE.match(heading.group(1)):
             chapters.append((heading.group(1).strip(), []))
             continue
         chapters[-1][1].append(line)
@@ -90,17 +84,25 @@ def parse_markdown(text: str, *, source: str) -> ParsedStory:
         while lines and not lines[-1].strip():
             lines.pop()
         if lines and (end := lines[-1].strip().strip("*_")):
-            if _END_IN_PROGRESS.match(end):
+            if END_IN_PROGRESS.match(end):
                 complete, lines = (False if complete is None else complete), lines[:-1]
-            elif _END_COMPLETE.match(end):
+            elif END_COMPLETE.match(end):
                 complete, lines = (True if complete is None else complete), lines[:-1]
         body = "\n".join(lines).strip()
         if body or title:
             parsed.append(
                 ParsedChapter(title=title, paragraphs=[], html=render_text(body, "markdown"))
             )
+    return [c for c in parsed if c.html], complete
+
+
+def parse_markdown(text: str, *, source: str) -> ParsedStory:
+    """Parse Markdown with optional YAML front matter into metadata and chapters."""
+    header = Header()
+    text, complete = _read_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"), header)
+    chapters, complete = _chapters(text, complete)
     story = ParsedStory(source=source, format="markdown")
-    story.chapters = [c for c in parsed if c.html] or [ParsedChapter("", [], html="")]
+    story.chapters = chapters or [ParsedChapter("", [], html="")]
     body_text = "\n\n".join(c.text for c in story.chapters)
-    _apply_header(story, header, subject=None, body_text=body_text, complete=complete)
+    apply_header(story, header, subject=None, body_text=body_text, complete=complete)
     return contacts.keep_private(story)

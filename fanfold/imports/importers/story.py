@@ -1,18 +1,14 @@
 """What an importer extracts from one story file."""
 
-import html
-import re
 from dataclasses import asdict, dataclass, field
 
-_BLOCK_END = re.compile(r"</(?:p|div|h[1-6]|li|blockquote|pre|tr|table)>|<br\s*/?>", re.I)
+from fanfold.imports.importers import markup
 
 
 def html_paragraphs(fragment: str) -> str:
-    """Sanitized HTML as plain text: one blank line between blocks, "* * *" for rules."""
-    text = re.sub(r"<hr\s*/?>", "\n\n* * *\n\n", fragment, flags=re.I)
-    text = html.unescape(re.sub(r"<[^>]*>", "", _BLOCK_END.sub("\n\n", text)))
-    blocks = (" ".join(b.split()) for b in re.split(r"\n\s*\n", text))
-    return "\n\n".join(b for b in blocks if b)
+    """Sanitized HTML as plain text: one blank line between blocks, "* * *" for rules (read
+    as a tree, as `markup.text_of` reads it)."""
+    return markup.html_text(fragment)
 
 
 @dataclass

@@ -6,8 +6,8 @@ from fanfold.demo import content as demo
 from fanfold.feedback import services as feedback
 from fanfold.feedback.models import Comment, Kudos
 from fanfold.works import services
+from fanfold.works.inputs import ChapterInput
 from fanfold.works.models import Work
-from fanfold.works.services import ChapterInput, WorkInput
 
 
 class Command(BaseCommand):
@@ -38,13 +38,13 @@ class Command(BaseCommand):
             users[u["username"]] = user
         for item in demo.WORKS:
             by = users[item["by"]]
-            if by.works.filter(title=item["work"]["title"]).exists():
+            if by.works.filter(title=item["work"].title).exists():
                 continue
-            fmt = item["work"]["text_format"]
+            fmt = item["work"].text_format
             first, *rest = item["chapters"]
             work = services.work_create(
                 by=by,
-                data=WorkInput(**item["work"]),
+                data=item["work"],
                 chapter=ChapterInput(text_format=fmt, **first),
                 publish=True,
             )

@@ -1,53 +1,30 @@
-"""Writes for reviews (comments), kudos, the creators' inbox and reports."""
+"""Writes for reviews (comments) and the creators' inbox."""
 
-import hashlib
-
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from fanfold.accounts.models import User, UserRelation
-from fanfold.accounts.selectors import blocked_by_any
 from fanfold.core.pagecache import content_changed
 from fanfold.core.permissions import moderates
 from fanfold.core.tasks import enqueue_on_commit
 from fanfold.core.text import SANITIZER_VERSION, TextFormat, render_comment
-from fanfold.feedback.models import Comment, CommentStatus, InboxItem, Kudos, Report
-from fanfold.feedback.selectors import inbox_items, shown_comments
+from fanfold.feedback.models import Comment, CommentStatus, InboxItem
+from fanfold.feedback.selectors import COUNTED_COMMENTS, inbox_items
+from fanfold.feedback.services._common import (
+    acting_user,
+    ip_hash,
+    require_chapter_visible,
+    require_not_blocked,
+    require_visible,
+)
 from fanfold.works.models import Chapter, CommentPolicy, Work
+from fanfold.works.services import work_comments_recount
 
 COMMENT_MAX = 10_000
 GUEST_NAME_MAX = 100
-REPORT_DETAILS_MAX = 5_000
-ALREADY_LEFT_KUDOS = "You have already left kudos here."
-
-
-def ip_hash(ip: str) -> str:
-    """A keyed hash of a reader's address: enough to tell guests apart, never the address."""
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()
-
-
-def _user(by: User | None) -> User | None:
-    return by if by is not None and by.is_authenticated else None
-
-
-def _require_visible(work: Work, by: User | None) -> None:
-    # The one visibility rule: a work nobody may see (or since deleted) takes no feedback.
-    if not Work.objects.visible_to(by).filter(pk=work.pk).exists():
-        raise PermissionDenied("This work is not available.")
-
-
-def _require_chapter_visible(chapter: Chapter | None, by: User | None) -> None:
-    if chapter is not None and not Chapter.objects.visible_to(by).filter(pk=chapter.pk).exists():
-        raise PermissionDenied("This chapter is not available.")
-
-
-def _require_not_blocked(work: Work, by: User | None) -> None:
-    if blocked_by_any(by, work.creator_ids):
-        raise PermissionDenied("The creator of this work has blocked you.")
 
 
 def _clean_body(body: str, text_format: str) -> str:
@@ -66,9 +43,27 @@ def _clean_body(body: str, text_format: str) -> str:
 
 
 def _recount_comments(work: Work) -> None:
-    n = shown_comments(work).count()
-    Work.objects.filter(pk=work.pk).update(comment_count=n)
-    work.comment_count = n
+    """Recount the comments a count holds (COUNTED_COMMENTS) on each chapter and on the whole
+    work; the work's total, which leaves out draft chapters, follows from those."""
+    # One recount at a time per work: a second waits here, then counts what the first wrote
+    # (a count taken before the first commits would write back one comment too few).
+    list(Work.objects.select_for_update().filter(pk=work.pk).values_list("pk"))
+    counted = Comment.objects.filter(COUNTED_COMMENTS, work=work)
+    per_chapter = dict(
+        counted.filter(chapter__isnull=False)
+        .order_by()
+        .values("chapter")
+        .annotate(n=Count("pk"))
+        .values_list("chapter", "n")
+    )
+    for chapter_id, kept in Chapter.objects.filter(work=work).values_list("pk", "comment_count"):
+        if per_chapter.get(chapter_id, 0) != kept:
+            Chapter.objects.filter(pk=chapter_id).update(
+                comment_count=per_chapter.get(chapter_id, 0)
+            )
+    whole = counted.filter(chapter__isnull=True).count()
+    Work.objects.filter(pk=work.pk).update(whole_work_comment_count=whole)
+    work_comments_recount(work=work)
 
 
 def _notify(comment: Comment, creators: set[int]) -> None:
@@ -96,6 +91,94 @@ def _notify(comment: Comment, creators: set[int]) -> None:
     enqueue_on_commit(comment_email_task, comment.pk)
 
 
+def _require_may_comment(work: Work, user: User | None) -> None:
+    """Who may comment at all: the work is visible to them, its creators take comments from
+    them, and no creator of it blocked them."""
+    require_visible(work, user)
+    if work.comment_policy == CommentPolicy.NONE:
+        raise PermissionDenied("The creator turned comments off for this work.")
+    if user is None and work.comment_policy == CommentPolicy.USERS:
+        raise PermissionDenied("Only logged-in users may comment on this work.")
+    require_not_blocked(work, user)
+
+
+def _require_open_parent(work: Work, parent: Comment, user: User | None) -> None:
+    """A reply answers a visible, published, undeleted comment of the same work, in a thread
+    that is not frozen."""
+    require_chapter_visible(parent.chapter, user)
+    if parent.work_id != work.pk:
+        raise ValidationError("That reply belongs to another work.")
+    if parent.deleted:
+        raise ValidationError("The comment you replied to was deleted.")
+    if parent.status != CommentStatus.PUBLISHED:
+        raise ValidationError("You can reply once that comment is approved.")
+    thread_root = parent.thread or parent
+    if thread_root.frozen or parent.frozen:
+        raise PermissionDenied("This thread is frozen: it takes no new replies.")
+
+
+def _comment_chapter(
+    *, work: Work, chapter: Chapter | None, parent: Comment | None, user: User | None
+) -> Chapter | None:
+    """The chapter the comment goes on (a reply's is its parent's; None for the whole work)."""
+    if parent is not None:
+        _require_open_parent(work, parent, user)
+        return parent.chapter
+    if chapter is not None and chapter.work_id != work.pk:
+        raise ValidationError("That chapter belongs to another work.")
+    require_chapter_visible(chapter, user)
+    return chapter
+
+
+def _guest_errors(guest_name: str, guest_email: str) -> dict[str, list[str]]:
+    """What is wrong with a guest's (stripped) name and optional email address."""
+    errors: dict[str, list[str]] = {}
+    if not guest_name:
+        errors["guest_name"] = ["Give a name to comment as a guest."]
+    elif len(guest_name) > GUEST_NAME_MAX:
+        errors["guest_name"] = [f"A name can have at most {GUEST_NAME_MAX} characters."]
+    if guest_email:
+        try:
+            validate_email(guest_email)
+        except ValidationError:
+            errors["guest_email"] = ["Enter a valid email address, or leave it empty."]
+    return errors
+
+
+def _clean_comment_input(
+    *, user: User | None, body: str, text_format: str, guest_name: str, guest_email: str
+) -> str:
+    """The body's HTML; every problem with the guest fields and the body is raised at once."""
+    errors = _guest_errors(guest_name, guest_email) if user is None else {}
+    html = ""
+    try:
+        html = _clean_body(body, text_format)
+    except ValidationError as e:
+        errors.update(e.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return html
+
+
+def _initial_status(work: Work, *, is_creator: bool) -> str:
+    """A moderated work holds comments for approval, except its own creators'."""
+    if work.moderate_comments and not is_creator:
+        return CommentStatus.PENDING
+    return CommentStatus.PUBLISHED
+
+
+def _comment_posted(comment: Comment, creators: set[int]) -> None:
+    """A new comment roots its own thread, reaches the inboxes (mail queued on commit) and,
+    once everyone may see it, the counts and the cached pages."""
+    if comment.thread_id is None:
+        Comment.objects.filter(pk=comment.pk).update(thread=comment)
+        comment.thread = comment
+    _notify(comment, creators)
+    if comment.status == CommentStatus.PUBLISHED:
+        _recount_comments(comment.work)
+        content_changed()
+
+
 @transaction.atomic
 def comment_create(
     *,
@@ -110,49 +193,18 @@ def comment_create(
     ip: str = "",
 ) -> Comment:
     """Post a review of a chapter or a whole work, or a reply to another comment."""
-    user = _user(by)
-    _require_visible(work, user)
-    if work.comment_policy == CommentPolicy.NONE:
-        raise PermissionDenied("The creator turned comments off for this work.")
-    if user is None and work.comment_policy == CommentPolicy.USERS:
-        raise PermissionDenied("Only logged-in users may comment on this work.")
-    _require_not_blocked(work, user)
-    if parent is not None:
-        _require_chapter_visible(parent.chapter, user)
-        if parent.work_id != work.pk:
-            raise ValidationError("That reply belongs to another work.")
-        if parent.deleted:
-            raise ValidationError("The comment you replied to was deleted.")
-        if parent.status != CommentStatus.PUBLISHED:
-            raise ValidationError("You can reply once that comment is approved.")
-        thread_root = parent.thread or parent
-        if thread_root.frozen or parent.frozen:
-            raise PermissionDenied("This thread is frozen: it takes no new replies.")
-        chapter = parent.chapter
-    elif chapter is not None and chapter.work_id != work.pk:
-        raise ValidationError("That chapter belongs to another work.")
-    else:
-        _require_chapter_visible(chapter, user)
-    errors: dict[str, list[str]] = {}
+    user = acting_user(by)
+    _require_may_comment(work, user)
+    chapter = _comment_chapter(work=work, chapter=chapter, parent=parent, user=user)
     guest_name = guest_name.strip()
     guest_email = guest_email.strip()
-    if user is None:
-        if not guest_name:
-            errors["guest_name"] = ["Give a name to comment as a guest."]
-        elif len(guest_name) > GUEST_NAME_MAX:
-            errors["guest_name"] = [f"A name can have at most {GUEST_NAME_MAX} characters."]
-        if guest_email:
-            try:
-                validate_email(guest_email)
-            except ValidationError:
-                errors["guest_email"] = ["Enter a valid email address, or leave it empty."]
-    try:
-        html = _clean_body(body, text_format)
-    except ValidationError as e:
-        errors.update(e.message_dict)
-    if errors:
-        raise ValidationError(errors)
-
+    html = _clean_comment_input(
+        user=user,
+        body=body,
+        text_format=text_format,
+        guest_name=guest_name,
+        guest_email=guest_email,
+    )
     creators = work.creator_ids
     is_creator = user is not None and user.pk in creators
     comment = Comment(
@@ -168,22 +220,12 @@ def comment_create(
         body_html=html,
         text_format=text_format,
         sanitizer_version=SANITIZER_VERSION,
-        status=(
-            CommentStatus.PENDING
-            if work.moderate_comments and not is_creator
-            else CommentStatus.PUBLISHED
-        ),
+        status=_initial_status(work, is_creator=is_creator),
         by_creator=is_creator,
         ip_hash=ip_hash(ip) if ip else "",
     )
     comment.save()
-    if comment.thread_id is None:
-        Comment.objects.filter(pk=comment.pk).update(thread=comment)
-        comment.thread = comment
-    _notify(comment, creators)
-    if comment.status == CommentStatus.PUBLISHED:
-        _recount_comments(work)
-        content_changed()
+    _comment_posted(comment, creators)
     return comment
 
 
@@ -226,7 +268,7 @@ def comment_update(*, comment: Comment, by: User, body: str, text_format: str) -
     work = comment.work
     if work.comment_policy == CommentPolicy.NONE:
         raise PermissionDenied("The creator turned comments off for this work.")
-    _require_not_blocked(work, by)
+    require_not_blocked(work, by)
     creators = work.creator_ids
     recheck = work.moderate_comments and by.pk not in creators
     if recheck:
@@ -316,92 +358,3 @@ def inbox_mark_read(*, user: User, item_ids: list[int] | None = None) -> int:
     if item_ids is not None:
         items = items.filter(pk__in=item_ids)
     return items.update(read=True)
-
-
-@transaction.atomic
-def kudos_leave(*, work: Work, by: User | None, ip: str = "") -> Kudos:
-    """Leave kudos on a work: once per logged-in reader or guest address, never one's own."""
-    user = _user(by)
-    _require_visible(work, user)
-    if user is not None and user.pk in work.creator_ids:
-        raise ValidationError("You can’t leave kudos on your own work.")
-    _require_not_blocked(work, user)
-    if user is None and not ip:
-        raise ValidationError("A guest's kudos needs an address to count once.")
-    kudos = Kudos(work=work, user=user, ip_hash="" if user else ip_hash(ip))
-    try:
-        with transaction.atomic():
-            kudos.save()
-    except IntegrityError:
-        raise ValidationError(ALREADY_LEFT_KUDOS) from None
-    Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
-    content_changed()
-    return kudos
-
-
-@transaction.atomic
-def kudos_delete(*, kudos: Kudos, by: User) -> None:
-    """Remove kudos (staff moderating, e.g. a spammer's); the work's count is recounted."""
-    if not moderates(by, "feedback.delete_kudos"):
-        raise PermissionDenied("Only staff may remove kudos.")
-    work_id = kudos.work_id
-    list(Work.objects.select_for_update().filter(pk=work_id).values_list("pk"))
-    kudos.delete()
-    Work.objects.filter(pk=work_id).update(
-        kudos_count=Kudos.objects.filter(work_id=work_id).count()
-    )
-    content_changed()
-
-
-@transaction.atomic
-def report_file(
-    *,
-    by: User | None,
-    reason: str,
-    details: str = "",
-    work: Work | None = None,
-    comment: Comment | None = None,
-    email: str = "",
-    ip: str = "",
-) -> Report:
-    """File a report about a work or a comment for the admins."""
-    user = _user(by)
-    if (work is None) == (comment is None):
-        raise ValidationError("Report either a work or a comment.")
-    target_work = work or comment.work  # type: ignore[union-attr]
-    _require_visible(target_work, user)
-    errors: dict[str, list[str]] = {}
-    if reason not in Report.Reason.values:
-        errors["reason"] = ["Choose a reason."]
-    if len(details) > REPORT_DETAILS_MAX:
-        errors["details"] = [f"Please keep it under {REPORT_DETAILS_MAX:,} characters."]
-    if email:
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = ["Enter a valid email address, or leave it empty."]
-    if errors:
-        raise ValidationError(errors)
-    return Report.objects.create(
-        work=work,
-        comment=comment,
-        reporter=user,
-        reporter_email=email if user is None else "",
-        reason=reason,
-        details=details,
-        ip_hash=ip_hash(ip) if ip else "",
-    )
-
-
-@transaction.atomic
-def report_set_state(*, report: Report, by: User, state: str, notes: str = "") -> Report:
-    """Mark a report resolved, dismissed or open again (staff working through reports)."""
-    if not moderates(by, "feedback.change_report"):
-        raise PermissionDenied("Only staff may work through reports.")
-    if state not in Report.State.values:
-        raise ValidationError({"state": ["Choose open, resolved or dismissed."]})
-    report.state = state
-    if notes:
-        report.admin_notes = f"{report.admin_notes}\n{notes}".strip()
-    report.save(update_fields=["state", "admin_notes"])
-    return report

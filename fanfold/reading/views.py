@@ -1,0 +1,174 @@
+"""The pages readers read: the newest works, tag pages, a creator's page, drafts, and a work
+with its chapters. Each brings together works, feedback, bookmarks and hits."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from fanfold.accounts import selectors as account_selectors
+from fanfold.accounts.auth import request_user
+from fanfold.accounts.models import User
+from fanfold.bookmarks.selectors import tag_in_bookmarks_seen_by
+from fanfold.bookmarks.services import reading_record
+from fanfold.core.rescue import login_required_keeping_post
+from fanfold.core.views import cacheable, paginate
+from fanfold.feedback import selectors as feedback_selectors
+from fanfold.listings import selectors as listings
+from fanfold.reading.selectors import work_for_reading_or_404
+from fanfold.stats.hits import mark_hit
+from fanfold.tags.selectors import tag_by_name_or_404
+from fanfold.works import selectors as work_selectors
+from fanfold.works.models import Chapter, Work, chapter_visible_or_404
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The newest works as blurbs."""
+    page = paginate(request, listings.works_recent(viewer=request.user))
+    return cacheable(request, render(request, "reading/home.html", {"page": page}))
+
+
+def tag_detail(request: HttpRequest, type: str, name: str) -> HttpResponse:
+    """Every work a reader may see that carries this tag.
+
+    A tag that no work or bookmark this reader may see carries answers like an unknown one,
+    so a tag used only on drafts or private bookmarks can't be found out.
+    """
+    tag = tag_by_name_or_404(type, name)
+    works = listings.works_for_tag(viewer=request.user, tag=tag)
+    if not works.exists() and not tag_in_bookmarks_seen_by(viewer=request.user, tag=tag):
+        raise Http404("No such tag.")
+    page = paginate(request, works)
+    return cacheable(
+        request, render(request, "reading/tag_detail.html", {"tag": tag, "page": page})
+    )
+
+
+# Reading
+
+
+def _adult_ok(request: HttpRequest) -> bool:
+    user = request.user
+    if user.is_authenticated and (user.view_adult or request.session.get("adult_ok")):
+        return True
+    return request.COOKIES.get("ff_adult") == "1"
+
+
+def _read(request: HttpRequest, work: Work, template: str, context: dict) -> HttpResponse:
+    accepting = request.GET.get("view_adult") == "1"
+    is_creator = work_selectors.is_creator(request.user, work)
+    if work.is_adult and not accepting and not is_creator and not _adult_ok(request):
+        return cacheable(
+            request, render(request, "reading/adult_notice.html", {"work": work, **context})
+        )
+    chapter = context.get("chapter")
+    context.update(
+        work=work,
+        tag_groups=work_selectors.tags_by_type(work),
+        is_creator=is_creator,
+        # Reviews of this chapter, or of the whole work on the entire-work page.
+        tree=feedback_selectors.comment_tree(
+            viewer=request.user, work=work, is_creator=is_creator, chapter=chapter
+        ),
+        # On the entire-work page, the reviews of each chapter follow, those with any.
+        chapter_trees=[]
+        if chapter is not None
+        else [
+            (c, t)
+            for c, t in feedback_selectors.comment_trees_by_chapter(
+                viewer=request.user, work=work, is_creator=is_creator, chapters=context["chapters"]
+            )
+            if t.comments
+        ],
+        comments_open=feedback_selectors.comments_open(viewer=request.user, work=work),
+        kudos=feedback_selectors.kudos_summary(viewer=request.user, work=work),
+        left_kudos=feedback_selectors.has_left_kudos(user=request.user, work=work),
+        # A draft counts no words or chapters until posted: show what posting it will show.
+        draft_totals=work_selectors.draft_totals(work) if work.is_draft else None,
+    )
+    response = render(request, template, context)
+    mark_hit(response, work_id=work.pk, chapter_id=chapter.pk if chapter else None)
+    if request.user.is_authenticated:
+        reading_record(user=request.user, work=work, chapter=chapter)
+    if accepting:
+        # Accepted for this browser session; a preference makes it permanent.
+        response.set_cookie("ff_adult", "1", httponly=True, samesite="Lax")
+        if request.user.is_authenticated:
+            request.session["adult_ok"] = True
+        return response
+    return cacheable(request, response)
+
+
+def _chapter_page(request: HttpRequest, work: Work, chapter: Chapter) -> HttpResponse:
+    chapters = work_selectors.chapters_for_reader(viewer=request.user, work=work)
+    index = next(i for i, c in enumerate(chapters) if c.pk == chapter.pk)
+    return _read(
+        request,
+        work,
+        "reading/work_read.html",
+        {
+            "chapter": chapter,
+            "chapters": chapters,
+            "prev_chapter": chapters[index - 1] if index > 0 else None,
+            "next_chapter": chapters[index + 1] if index + 1 < len(chapters) else None,
+        },
+    )
+
+
+def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
+    """A work's metadata and its first chapter."""
+    work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
+    chapter = (
+        Chapter.objects.visible_to(request.user).filter(work=work).order_by("position").first()
+    )
+    if chapter is None:
+        return render(request, "404.html", status=404)
+    return _chapter_page(request, work, chapter)
+
+
+def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
+    """One chapter of a work, with previous/next links and the chapter index."""
+    work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
+    chapter = chapter_visible_or_404(request.user, work, chapter_id)
+    return _chapter_page(request, work, chapter)
+
+
+def work_full(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The entire work on one page."""
+    work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
+    chapters = work_selectors.chapters_full_for_reader(viewer=request.user, work=work)
+    return _read(request, work, "reading/work_full.html", {"chapters": chapters})
+
+
+def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:
+    """The list of a work's chapters."""
+    work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
+    chapters = work_selectors.chapters_for_reader(viewer=request.user, work=work)
+    return cacheable(
+        request,
+        render(
+            request,
+            "reading/chapter_index.html",
+            {"work": work, "chapters": chapters, "tag_groups": work_selectors.tags_by_type(work)},
+        ),
+    )
+
+
+@login_required_keeping_post
+def drafts(request: HttpRequest) -> HttpResponse:
+    """The current user's draft works."""
+    page = paginate(request, listings.works_drafts_of(user=request_user(request)))
+    return render(request, "reading/drafts.html", {"page": page})
+
+
+def user_detail(request: HttpRequest, username: str) -> HttpResponse:
+    """A creator's page: their profile and the works a reader may see."""
+    creator = get_object_or_404(User, username=username, is_active=True)
+    page = paginate(request, listings.works_by_creator(viewer=request.user, creator=creator))
+    relations = account_selectors.relations_of(request.user, creator)
+    return cacheable(
+        request,
+        render(
+            request,
+            "reading/user_detail.html",
+            {"creator": creator, "page": page, "relations": relations},
+        ),
+    )
