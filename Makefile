@@ -35,6 +35,7 @@ bench: $(VENV)/.installed
 	$(PY) bench/feedback.py
 	$(PY) bench/ratelimit.py
 	$(PY) bench/import_lock.py
+	$(PY) bench/live.py --quick
 
 clean:
 	rm -rf $(VENV) node_modules

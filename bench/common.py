@@ -24,3 +24,18 @@ def drop_data_dir(data_dir: Path | str, *, keep: bool) -> None:
         print(f"Kept the data folder {data_dir}")
     else:
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def wrk_figures(out, marker: str) -> dict[str, float]:
+    """The figures a wrk Lua ``done`` callback printed on one line ``MARKER k=v k=v ...``,
+    plus ``seconds`` and ``rps``; stops the benchmark with wrk's output if it failed."""
+    import re
+
+    m = re.search(rf"^{marker} (.*)$", out.stdout, re.M)
+    if out.returncode != 0 or not m:
+        raise SystemExit(f"wrk failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+    v = {k: float(x) for k, x in (kv.split("=") for kv in m.group(1).split())}
+    v["seconds"] = v["duration_us"] / 1e6
+    v["rps"] = v["requests"] / v["seconds"] if v["seconds"] else 0.0
+    v["socket_errors"] = v["connect"] + v["read"] + v["write"] + v["timeout"]
+    return v

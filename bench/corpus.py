@@ -208,3 +208,15 @@ def generate_works(count: int, *, seed: int = 20240601, authors: int = 25) -> Ge
                 n_chapters += 1
                 n_words += chapter.word_count
     return Generated(count, n_chapters, n_words, time.perf_counter() - started)
+
+
+def prose_text(rng: random.Random, words: int, fmt: str = "markdown") -> str:
+    """About ``words`` words of invented prose in one text format (html, markdown, plain),
+    naming characters of a random fandom: text for bench writers (bench/live.py)."""
+    names = FANDOMS[rng.choice(list(FANDOMS))]
+    return _Prose(rng).body(names, words, fmt)
+
+
+def prose_sentence(rng: random.Random) -> str:
+    """One invented sentence (a guest's comment, a chapter title)."""
+    return _Prose(rng).sentence(FANDOMS[rng.choice(list(FANDOMS))])

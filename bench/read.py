@@ -22,7 +22,6 @@ it has measured (targets are reported, not enforced).
 import argparse
 import contextlib
 import os
-import re
 import resource
 import shutil
 import signal
@@ -38,7 +37,13 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from common import BENCH, ROOT, drop_data_dir, use_project_python  # noqa: E402  (bench/)
+from common import (  # noqa: E402  (bench/)
+    BENCH,
+    ROOT,
+    drop_data_dir,
+    use_project_python,
+    wrk_figures,
+)
 
 SERVE = ROOT / "scripts" / "serve.sh"
 GRANIAN = ROOT / ".venv" / "bin" / "granian"
@@ -456,19 +461,15 @@ def run_wrk(
         ) / wall
         busy = (machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1])
         cpu = CpuUse(server, wrk, max(0.0, busy * (os.cpu_count() or 1) - server - wrk))
-    m = re.search(r"^FFBENCH (.*)$", out.stdout, re.M)
-    if out.returncode != 0 or not m:
-        raise SystemExit(f"wrk failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-    v = {k: float(x) for k, x in (kv.split("=") for kv in m.group(1).split())}
-    duration = v["duration_us"] / 1e6
+    v = wrk_figures(out, "FFBENCH")
     return Result(
         requests=int(v["requests"]),
-        seconds=duration,
-        rps=v["requests"] / duration if duration else 0.0,
+        seconds=v["seconds"],
+        rps=v["rps"],
         p50_ms=v["p50_us"] / 1000,
         p99_ms=v["p99_us"] / 1000,
         max_ms=v["max_us"] / 1000,
-        socket_errors=int(v["connect"] + v["read"] + v["write"] + v["timeout"]),
+        socket_errors=int(v["socket_errors"]),
         non2xx=int(v["non2xx"]),
         cpu=cpu,
     )

@@ -173,14 +173,27 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
-# How long an anonymous reader's rendered page may be reused (it is invalidated on any write).
-PAGE_CACHE_SECONDS = int(env("FANFOLD_PAGE_CACHE_SECONDS", "600"))
+# How long an anonymous reader's rendered page may be reused. A page of one work is made
+# again at once when the work, its chapters or its comments change; the counts it shows
+# (kudos, hits, bookmarks) may lag this long. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(env("FANFOLD_PAGE_CACHE_SECONDS", "60"))
+# Listings (home, tag pages, a creator's works) may lag this long behind a new or edited work.
+FANFOLD_LISTING_SECONDS = int(env("FANFOLD_LISTING_SECONDS", "5"))
 # Hits are buffered (a spool file in the data folder, or Redis) and imported by a background
-# job at most this many seconds after they happen; FANFOLD_COUNT_HITS=0 stops counting.
+# job at most this many seconds after they happen (queued by the worker supervisor);
+# FANFOLD_COUNT_HITS=0 stops counting hits (logged-in readers' history is still recorded).
 FANFOLD_COUNT_HITS = env_bool("FANFOLD_COUNT_HITS", True)
 FANFOLD_HITS_FLUSH_SECONDS = int(env("FANFOLD_HITS_FLUSH_SECONDS", "60"))
 
 TASKS = {"default": {"BACKEND": env("FANFOLD_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Jobs `manage.py run_worker` queues on a timer (dotted path: seconds between runs). With
+# FANFOLD_HITS_FLUSH_SECONDS=0 every view queues a flush itself instead (a write per view:
+# for trying things out, never for a busy archive).
+FANFOLD_PERIODIC_TASKS = (
+    {"fanfold.stats.tasks.hits_flush_task": FANFOLD_HITS_FLUSH_SECONDS}
+    if FANFOLD_HITS_FLUSH_SECONDS
+    else {}
+)
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

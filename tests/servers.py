@@ -2,7 +2,9 @@
 
 `fanfold_server` migrates a fresh file-based SQLite archive in its own data folder and
 serves it with granian and the default two worker processes (scripts/serve.sh), as
-`make run` does. It always uses SQLite: PostgreSQL has one test database per run.
+`make run` does. It uses SQLite unless the caller passes a `DATABASE_URL` (and `REDIS_URL`)
+of its own, as tests/core/test_cluster.py does for several servers sharing one PostgreSQL
+database and one Redis: the test run's own DATABASE_URL and REDIS_URL never reach a server.
 """
 
 import contextlib
@@ -32,21 +34,31 @@ def server_env(data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def manage(data_dir: Path, *command: str, **extra: str) -> None:
+    subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=server_env(data_dir, **extra),
+        check=True,
+    )
+
+
 def migrate(data_dir: Path, **extra: str) -> None:
     """Set the data folder up as `make run` does: the database and the static files."""
-    for command in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run(
-            [sys.executable, "manage.py", *command],
-            cwd=ROOT,
-            env=server_env(data_dir, **extra),
-            check=True,
-        )
+    manage(data_dir, "migrate", "--noinput", "-v0", **extra)
+    manage(data_dir, "collectstatic", "--noinput", "-v0", **extra)
 
 
 @contextlib.contextmanager
 def fanfold_server(data_dir: Path, *, workers: int = 2, **extra: str) -> Iterator[str]:
-    """Serve the archive in data_dir (migrated if new); yields its base URL."""
-    if not (data_dir / "fanfold.sqlite3").exists():
+    """Serve the archive in data_dir (migrated if new); yields its base URL.
+
+    With a DATABASE_URL in `extra` the database is shared: the caller migrates it once
+    (`migrate`), and a new data folder only gets its static files here."""
+    if extra.get("DATABASE_URL"):
+        if not (data_dir / "static" / "staticfiles.json").exists():
+            manage(data_dir, "collectstatic", "--noinput", "-v0", **extra)
+    elif not (data_dir / "fanfold.sqlite3").exists():
         migrate(data_dir, **extra)
     port = free_port()
     env = server_env(data_dir, PORT=str(port), WEB_CONCURRENCY=str(workers), **extra)

@@ -66,6 +66,32 @@ class ReadingRecord(models.Model):
         return f"{self.user_id} read {self.work_id}"
 
 
+class HistoryCut(models.Model):
+    """The moment a reader cleared their history (all of it, or one work) or turned it on or off.
+
+    Page views reach history through the hit buffer, a minute or so after they happen: a view
+    from before a cut is dropped then, so views still buffered never undo a clear or a switch.
+    A cut is forgotten once a flush has imported every view older than it.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    work = models.ForeignKey(
+        Work,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="The work cleared; empty when the whole history was cleared or switched.",
+    )
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} cut history of {self.work_id or 'all'} at {self.at}"
+
+
 class LaterMark(models.Model):
     """A work a reader marked to read later."""
 

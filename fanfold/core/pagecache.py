@@ -1,10 +1,24 @@
-"""Whole-page cache for anonymous readers, invalidated by a content generation on every write.
+"""Whole-page cache for anonymous readers, invalidated only where something changed.
 
-Each service that changes what readers see calls ``content_changed()`` on commit. The
-generation is part of every cache key, so a page cached before an edit is never served
-after it. With the embedded local-memory cache each server process keeps its own pages,
-and the generation lives in a file in the data folder that all processes stat; with Redis
-the generation and the pages are shared by every server.
+A cached page remembers the versions it was made from, and is served only while they are
+still current:
+
+- every page depends on the **site** version, which only changes for what touches pages
+  everywhere (a tag renamed, an account closed, the demo content loaded);
+- a page of one work (its URL names the work: chapters, the entire work, its index, its
+  bookmarks) also depends on that **work's** version, which its edits, chapters, comments and
+  takedown change on commit (``content_changed(work_id=...)``);
+- every other page (home, tag pages, a creator's works) is a **listing**: it is kept at most
+  ``FANFOLD_LISTING_SECONDS``, so a new, edited or deleted work reaches listings within
+  that bound however busy the archive is.
+
+Counters that change every second (kudos, hits, bookmarks) change no version: the pages that
+show them are made again when their entry expires (``FANFOLD_PAGE_CACHE_SECONDS``), so a kudos
+on one work never evicts another work's pages, nor its own.
+
+With the embedded local-memory cache each server process keeps its own pages, and the
+versions are the modification times of files in the data folder that all processes stat;
+with Redis the versions and the pages are shared by every server.
 
 A cached page keeps the marks that middleware outside the cache reads from the response
 (``KEPT_MARKS``: the reading-page hit that ``fanfold.stats.hits`` counts), so a page served
@@ -13,6 +27,7 @@ from the cache carries them as if the view had just rendered it.
 
 import hashlib
 import os
+import secrets
 import time
 from collections.abc import Callable
 
@@ -20,56 +35,124 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 
-GENERATION_KEY = "fanfold:content-generation"
+SITE = "site"
 # Cookies that change what an anonymous reader sees; each value set is a separate page.
 VARIANT_COOKIES = ("ff_theme", "ff_size", "ff_adult")
 # Any of these means the page is personal (a session, pending flash messages).
 BYPASS_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 # Response attributes set by views for middleware outside the cache; kept with cached pages.
 KEPT_MARKS = ("fanfold_hit",)
+# Longer pages (a very long chapter on one page) are made each time rather than kept.
+PAGE_MAX_BYTES = 1_000_000
+
+
+def work_scope(work_id: int) -> str:
+    return f"work-{work_id}"
 
 
 def _shared_cache() -> bool:
     return "locmem" not in settings.CACHES["default"]["BACKEND"].lower()
 
 
-def _generation_file() -> str:
-    return str(settings.DATA_DIR / "content-generation")
+def _version_file(scope: str) -> str:
+    # The site's file keeps the name it had when it was the only version.
+    name = "content-generation" if scope == SITE else os.path.join("versions", scope)
+    return str(settings.DATA_DIR / name)
 
 
-def content_generation() -> int:
+def _version_key(scope: str) -> str:
+    return f"fanfold:version:{scope}"
+
+
+def _new_version() -> str:
+    return f"{time.time_ns()}-{secrets.token_hex(4)}"
+
+
+def versions(scopes: list[str]) -> dict[str, object]:
+    """The current version of each scope (in files, None for one never changed)."""
     if _shared_cache():
-        return cache.get_or_set(GENERATION_KEY, 1, timeout=None) or 1
-    try:
-        return os.stat(_generation_file()).st_mtime_ns
-    except FileNotFoundError:
-        return 0
-
-
-def bump_generation() -> None:
-    if _shared_cache():
+        keys = [_version_key(s) for s in scopes]
+        found = cache.get_many(keys)
+        for key in keys:
+            if key not in found:
+                # Never changed, or evicted: a version no page was made from (a page made
+                # before an eviction must not count as current again).
+                cache.add(key, _new_version(), timeout=None)
+                found[key] = cache.get(key)
+        return {s: found.get(_version_key(s)) for s in scopes}
+    current: dict[str, object] = {}
+    for scope in scopes:
         try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
+            current[scope] = os.stat(_version_file(scope)).st_mtime_ns
+        except FileNotFoundError:
+            current[scope] = None
+    return current
+
+
+def bump_version(scope: str) -> None:
+    """Make every page cached from this scope's current version out of date."""
+    if _shared_cache():
+        # Any new value will do: cached pages compare versions for equality.
+        cache.set(_version_key(scope), _new_version(), timeout=None)
         return
-    path = _generation_file()
+    path = _version_file(scope)
     now = time.time_ns()
     try:
         now = max(now, os.stat(path).st_mtime_ns + 1)
     except FileNotFoundError:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         open(path, "a").close()
     os.utime(path, ns=(now, now))
 
 
-def content_changed() -> None:
-    """Tell every server that pages for anonymous readers are out of date, once committed."""
-    transaction.on_commit(bump_generation)
+def content_changed(*, work_id: int | None = None) -> None:
+    """Once committed, tell every server that pages showing this work (or, with no work, every
+    page) are out of date."""
+    scope = SITE if work_id is None else work_scope(work_id)
+    transaction.on_commit(lambda: bump_version(scope))
 
 
 def mark_cacheable(response: HttpResponse) -> HttpResponse:
     response.fanfold_cacheable = True  # type: ignore[attr-defined]
+    return response
+
+
+def _scopes_of(request: HttpRequest) -> list[str]:
+    """What a page depends on, known from its URL before the view runs (so that the versions
+    are read before the page is made, and an edit committed meanwhile is never hidden)."""
+    try:
+        work_id = resolve(request.path_info).kwargs.get("work_id")
+    except Resolver404:
+        return [SITE]
+    if isinstance(work_id, str):  # a path converter that isn't <int:...> (the API's)
+        work_id = int(work_id) if work_id.isascii() and work_id.isdigit() else None
+    return [SITE] if work_id is None else [SITE, work_scope(work_id)]
+
+
+def _key(request: HttpRequest) -> str:
+    variant = "|".join(request.COOKIES.get(c, "") for c in VARIANT_COOKIES)
+    path = request.get_full_path()
+    if len(path) > 200:  # any query string makes a key: keep keys short for every backend
+        path = hashlib.blake2b(path.encode(errors="surrogatepass"), digest_size=20).hexdigest()
+    return f"page:{variant}:{path}"
+
+
+def _still_current(entry: dict) -> bool:
+    if entry["listing"] and time.time() - entry["made_at"] >= settings.FANFOLD_LISTING_SECONDS:
+        return False
+    return versions(list(entry["versions"])) == entry["versions"]
+
+
+def _replay(entry: dict) -> HttpResponse:
+    response = HttpResponse(entry["body"])
+    # The headers the inner middleware set (Content-Type, Vary, X-Frame-Options...).
+    for name, value in entry["headers"]:
+        response[name] = value
+    for name, value in entry["marks"].items():
+        setattr(response, name, value)
+    response["X-Fanfold-Cache"] = "hit"
     return response
 
 
@@ -81,31 +164,29 @@ class AnonymousPageCacheMiddleware:
         cookies = request.COOKIES
         if request.method not in ("GET", "HEAD") or any(c in cookies for c in BYPASS_COOKIES):
             return self.get_response(request)
-        variant = "|".join(cookies.get(c, "") for c in VARIANT_COOKIES)
-        path = request.get_full_path()
-        if len(path) > 200:  # any query string makes a key: keep keys short for every backend
-            path = hashlib.blake2b(path.encode(errors="surrogatepass"), digest_size=20).hexdigest()
-        key = f"page:{content_generation()}:{variant}:{path}"
-        hit = cache.get(key)
-        if hit is not None:
-            body, headers, *rest = hit
-            response = HttpResponse(body)
-            # The headers the inner middleware set (Content-Type, Vary, X-Frame-Options...).
-            for name, value in headers:
-                response[name] = value
-            for name, value in (rest[0] if rest else {}).items():
-                setattr(response, name, value)
-            response["X-Fanfold-Cache"] = "hit"
-            return response
+        key = _key(request)
+        entry = cache.get(key)
+        if isinstance(entry, dict) and _still_current(entry):
+            return _replay(entry)
+        scopes = _scopes_of(request)
+        made_from = versions(scopes)
+        made_at = time.time()
         response = self.get_response(request)
         if (
             response.status_code == 200
             and getattr(response, "fanfold_cacheable", False)
+            and len(response.content) <= PAGE_MAX_BYTES
             and not response.cookies
             and not getattr(request, "csrf_cookie_needs_reset", False)
         ):
-            headers = list(response.items())
-            marks = {m: getattr(response, m) for m in KEPT_MARKS if hasattr(response, m)}
-            cache.set(key, (response.content, headers, marks), settings.PAGE_CACHE_SECONDS)
+            entry = {
+                "body": response.content,
+                "headers": list(response.items()),
+                "marks": {m: getattr(response, m) for m in KEPT_MARKS if hasattr(response, m)},
+                "versions": made_from,
+                "made_at": made_at,
+                "listing": len(scopes) == 1,
+            }
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
             response["X-Fanfold-Cache"] = "miss"
         return response

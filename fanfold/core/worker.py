@@ -9,6 +9,9 @@ of a child that exited (or of a supervisor on this machine whose process is gone
 never finish: ``tasks_requeue_orphaned`` makes it READY again so that a worker runs it
 once more. Jobs are written to be run again safely (see fanfold/core/tasks.py), and the
 email jobs claim each recipient before sending, so nothing is sent twice.
+
+The supervisor also queues the jobs that run on a timer (``periodic_tasks_enqueue``), such
+as importing the buffered hits, so that no page a reader opens has to queue them.
 """
 
 import logging
@@ -18,9 +21,11 @@ from collections.abc import Collection
 from datetime import timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.tasks import TaskResultStatus
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
@@ -118,3 +123,21 @@ def tasks_requeue_orphaned(
                 wid or "(unknown)",
             )
     return requeued
+
+
+def periodic_tasks_enqueue(*, last_queued: dict[str, float], now: float) -> list[str]:
+    """Queue each job of ``FANFOLD_PERIODIC_TASKS`` (dotted path: seconds) whose period has
+    passed since this supervisor last looked, unless one is already waiting: so however many
+    supervisors run (workers on several servers), one job waits, not one each. Pages never
+    queue these jobs, so reading writes nothing. Returns the paths queued."""
+    queued = []
+    for path, period in settings.FANFOLD_PERIODIC_TASKS.items():
+        if path in last_queued and now - last_queued[path] < period:
+            continue
+        last_queued[path] = now
+        waiting = DBTaskResult.objects.ready().filter(task_path=path)
+        if waiting.exists():
+            continue
+        import_string(path).enqueue()
+        queued.append(path)
+    return queued

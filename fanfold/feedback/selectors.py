@@ -101,6 +101,12 @@ def comment_tree(
     Comments of muted users disappear with their replies; deleted comments stay as a
     placeholder only while replies hang from them.
     """
+    if root is None and not (viewer is not None and viewer.is_authenticated):
+        # A guest sees only counted comments (deleted ones only above counted replies): with
+        # none kept on this chapter or the whole work, there is nothing to ask for.
+        kept = chapter.comment_count if chapter is not None else work.whole_work_comment_count
+        if not kept:
+            return _tree([], work, set(), None)
     qs = _comments_seen_by(viewer, work, is_creator)
     if root is not None:
         qs = qs.filter(thread_id=root.thread_id or root.pk)
@@ -205,6 +211,8 @@ class KudosSummary:
 
 def kudos_summary(*, viewer: Viewer, work: Work) -> KudosSummary:
     """Who left kudos on a work: usernames (newest first) and a count of guests."""
+    if not work.kudos_count:  # the kept count: none left, nothing to ask for
+        return KudosSummary(names=[], more_users=0, guests=0)
     muted = muted_user_ids(viewer)
     users = (
         Kudos.objects.filter(work=work, user__isnull=False)

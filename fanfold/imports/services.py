@@ -132,6 +132,6 @@ def imported_stories_claim(*, user: User) -> list[Work]:
         story.claimed_by, story.claimed_at = user, timezone.now()
         story.save(update_fields=["claimed_by", "claimed_at"])
         claimed.append(story.work)
-    if claimed:
-        content_changed()
+    for work in claimed:
+        content_changed(work_id=work.pk)
     return claimed

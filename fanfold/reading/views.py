@@ -8,7 +8,6 @@ from fanfold.accounts import selectors as account_selectors
 from fanfold.accounts.auth import request_user
 from fanfold.accounts.models import User
 from fanfold.bookmarks.selectors import tag_in_bookmarks_seen_by
-from fanfold.bookmarks.services import reading_record
 from fanfold.core.rescue import login_required_keeping_post
 from fanfold.core.views import cacheable, paginate
 from fanfold.feedback import selectors as feedback_selectors
@@ -85,9 +84,9 @@ def _read(request: HttpRequest, work: Work, template: str, context: dict) -> Htt
         draft_totals=work_selectors.draft_totals(work) if work.is_draft else None,
     )
     response = render(request, template, context)
+    # Counts the hit and, for a logged-in reader, goes into their history: both are buffered
+    # by the hit middleware and written by the background flush, never by this request.
     mark_hit(response, work_id=work.pk, chapter_id=chapter.pk if chapter else None)
-    if request.user.is_authenticated:
-        reading_record(user=request.user, work=work, chapter=chapter)
     if accepting:
         # Accepted for this browser session; a preference makes it permanent.
         response.set_cookie("ff_adult", "1", httponly=True, samesite="Lax")

@@ -4,7 +4,7 @@ background job.
 Reading views mark their response with ``mark_hit``; the page cache keeps the mark with the
 cached page, and ``HitCounterMiddleware`` (just outside the page cache) records every marked
 page it sends, whether the view rendered it or the cache served it. Recording appends one
-short line to a buffer and never touches the database:
+short line (time, work, chapter, reader) to a buffer and never touches the database:
 
 - embedded default: ``DATA_DIR/hits/current.spool``, shared by every process on the machine
   and written with O_APPEND under a shared ``flock``;
@@ -15,6 +15,13 @@ unique "processing" name (so new hits start a new buffer), imports it in chunks,
 transaction together with a ``HitBatch`` row naming it, and deletes it only afterwards.
 A flush that dies half way leaves the processing part behind; the next flush imports the
 chunks that have no ``HitBatch`` yet, so no hit is lost and none is counted twice.
+
+The same lines are the logged-in readers' reading history: the flush adds their views to it
+in the same transaction as the chunk (``fanfold.bookmarks.services.reading_records_upsert``),
+so recording a logged-in reader's view writes nothing to the database either. The flush job
+is queued every FANFOLD_HITS_FLUSH_SECONDS by the worker supervisor (``manage.py run_worker``,
+``FANFOLD_PERIODIC_TASKS``), never by a page view; only with FANFOLD_HITS_FLUSH_SECONDS=0 does
+each view queue it, to count at once.
 """
 
 import contextlib
@@ -228,7 +235,6 @@ class _Recorder:
         self.buffer = buffer
         self.seen: set[tuple[int, int, str]] = set()
         self.seen_until = 0.0
-        self.flush_after = 0.0
 
 
 _recorders: dict[str, _Recorder] = {}
@@ -255,9 +261,21 @@ def _next_midnight(now: float) -> float:
     return timezone.make_aware(midnight).timestamp()
 
 
+def _keeps_history(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and getattr(user, "keep_history", False))
+
+
 def record_hit(request: HttpRequest, *, work_id: int, chapter_id: int | None) -> bool:
-    """Buffer one page view; True when it was new for this process today."""
-    if not settings.FANFOLD_COUNT_HITS:
+    """Buffer one page view; True when a line was added.
+
+    A reader's views of the same page on the same day make one line per process (the flush
+    counts one hit however many), except for a logged-in reader who keeps a history: each of
+    their views is a line (the latest chapter, the time and the visits of their history), also
+    when hits are not counted.
+    """
+    history = _keeps_history(request)
+    if not settings.FANFOLD_COUNT_HITS and not history:
         return False
     recorder = _recorder()
     now = time.time()
@@ -266,28 +284,27 @@ def record_hit(request: HttpRequest, *, work_id: int, chapter_id: int | None) ->
         recorder.seen_until = _next_midnight(now)
     reader = reader_key(request)
     key = (work_id, chapter_id or 0, reader)
-    if key in recorder.seen:
+    if not history and key in recorder.seen:
         return False
     if len(recorder.seen) >= SEEN_MAX:
         recorder.seen.clear()
-    recorder.buffer.append(f"{int(now)} {work_id} {chapter_id or 0} {reader}\n".encode())
+    # The time to the millisecond, rounded down: a view is never later than it happened.
+    ms = int(now * 1000)
+    recorder.buffer.append(
+        f"{ms // 1000}.{ms % 1000:03d} {work_id} {chapter_id or 0} {reader}\n".encode()
+    )
     recorder.seen.add(key)
-    if now >= recorder.flush_after:
-        _schedule_flush(recorder, now)
+    if not settings.FANFOLD_HITS_FLUSH_SECONDS:
+        # Counted at once, at the cost of a queued job per view (FANFOLD_PERIODIC_TASKS: the
+        # worker supervisor queues the flush on a timer otherwise, and a view writes nothing).
+        _flush_now()
     return True
 
 
-def _schedule_flush(recorder: _Recorder, now: float) -> None:
-    """Queue one flush to run FANFOLD_HITS_FLUSH_SECONDS from now; it covers every hit this
-    process records until then."""
+def _flush_now() -> None:
     from fanfold.stats.tasks import hits_flush_task
 
-    delay = settings.FANFOLD_HITS_FLUSH_SECONDS
-    recorder.flush_after = now + delay
-    task = hits_flush_task
-    if delay and task.get_backend().supports_defer:
-        task = task.using(run_after=timezone.now() + timedelta(seconds=delay))
-    task.enqueue()
+    hits_flush_task.enqueue()
 
 
 class HitCounterMiddleware:

@@ -1,4 +1,5 @@
-"""Writes for hits: importing the hit buffer into the daily tables, sketches and counters."""
+"""Writes for hits: importing the hit buffer into the daily tables, sketches and counters,
+and the logged-in readers' views into their reading history."""
 
 import hashlib
 import logging
@@ -13,6 +14,11 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from fanfold.bookmarks.services import (
+    ReadingView,
+    reading_history_cuts_prune,
+    reading_records_upsert,
+)
 from fanfold.stats.hits import hit_buffer
 from fanfold.stats.hll import HyperLogLog
 from fanfold.stats.models import (
@@ -35,6 +41,10 @@ CHUNK_LINES = 2_000
 # this (a flush outage of a week) is still imported, but may count a reader twice that day.
 KEEP_READER_DAYS = 7
 KEEP_BATCH_DAYS = 30
+# A history clear or switch is remembered until a flush that began this much later has
+# imported every buffered view: room for views written just as the buffer was moved aside,
+# and for servers whose clocks differ a little.
+KEEP_HISTORY_CUT = timedelta(minutes=10)
 
 
 @dataclass
@@ -42,6 +52,7 @@ class FlushResult:
     lines: int = 0
     work_hits: int = 0
     chapter_hits: int = 0
+    history: int = 0  # reading-history lines written (one per reader and work in a chunk)
     skipped: bool = False  # another flush held the lock
 
 
@@ -51,6 +62,8 @@ class _Hit:
     work_id: int
     chapter_id: int | None
     reader: str
+    at: float  # seconds since the epoch
+    user_id: int | None  # a logged-in reader's account
 
 
 @lru_cache(maxsize=4)
@@ -78,24 +91,30 @@ def _parse(lines: Iterable[str]) -> list[_Hit]:
         if len(parts) != 4:
             continue  # a torn or foreign line
         try:
-            ts, work_id, chapter_id = int(parts[0]), int(parts[1]), int(parts[2])
-        except ValueError:
-            continue
-        day = days.get(ts)
-        if day is None:
-            day = days[ts] = timezone.localdate(datetime.fromtimestamp(ts, tz=UTC))
-        hits.append(_Hit(day, work_id, chapter_id or None, parts[3]))
+            # Seconds, with milliseconds since history was recorded this way.
+            at, work_id, chapter_id = float(parts[0]), int(parts[1]), int(parts[2])
+            second = int(at)
+            day = days.get(second)
+            if day is None:
+                day = days[second] = timezone.localdate(datetime.fromtimestamp(second, tz=UTC))
+        except (ValueError, OverflowError, OSError):
+            continue  # not a number, or not a time
+        reader = parts[3]
+        user_id = int(reader[1:]) if reader[:1] == "u" and reader[1:].isdigit() else None
+        hits.append(_Hit(day, work_id, chapter_id or None, reader, at, user_id))
     return hits
 
 
 def hits_flush(*, wait: bool = True, prune: bool = True) -> FlushResult:
-    """Import every buffered hit into the database; safe to re-run after a crash."""
+    """Import every buffered hit into the database, and the logged-in readers' views into their
+    history; safe to re-run after a crash."""
     buffer = hit_buffer()
     result = FlushResult()
     with buffer.flush_lock(wait) as locked:
         if not locked:
             result.skipped = True
             return result
+        started = timezone.now()
         buffer.rotate()
         for name, lines in buffer.pending():
             for part, start in enumerate(range(0, len(lines), CHUNK_LINES)):
@@ -105,6 +124,8 @@ def hits_flush(*, wait: bool = True, prune: bool = True) -> FlushResult:
             buffer.discard(name)
         if prune:
             hits_prune()
+            # Every view buffered before the rotation is imported now.
+            reading_history_cuts_prune(before=started - KEEP_HISTORY_CUT)
     return result
 
 
@@ -126,6 +147,24 @@ def _import_chunk(*, name: str, lines: list[str], result: FlushResult) -> None:
     HitBatch.objects.create(name=name, lines=len(lines))
     result.lines += len(lines)
     hits = _parse(lines)
+    if settings.FANFOLD_COUNT_HITS:
+        _count_hits(hits, result)
+    # In the chunk's transaction, with its HitBatch row: each view reaches history once.
+    result.history += reading_records_upsert(
+        views=[
+            ReadingView(
+                user_id=h.user_id,
+                work_id=h.work_id,
+                chapter_id=h.chapter_id,
+                at=datetime.fromtimestamp(h.at, tz=UTC),
+            )
+            for h in hits
+            if h.user_id is not None
+        ]
+    )
+
+
+def _count_hits(hits: list[_Hit], result: FlushResult) -> None:
     if not hits:
         return
     work_ids = {h.work_id for h in hits}
@@ -135,8 +174,8 @@ def _import_chunk(*, name: str, lines: list[str], result: FlushResult) -> None:
             "pk", "work_id"
         )
     )
-    user_ids = {int(h.reader[1:]) for h in hits if h.reader[:1] == "u" and h.reader[1:].isdigit()}
-    # A creator reading their own work is not a hit.
+    user_ids = {h.user_id for h in hits if h.user_id is not None}
+    # A creator reading their own work is not a hit (it is in their history, though).
     creators = set(
         WorkCreator.objects.filter(work_id__in=works, user_id__in=user_ids).values_list(
             "work_id", "user_id"
@@ -148,7 +187,7 @@ def _import_chunk(*, name: str, lines: list[str], result: FlushResult) -> None:
     for h in hits:
         if h.work_id not in works:
             continue  # deleted since
-        if h.reader[:1] == "u" and (h.work_id, int(h.reader[1:])) in creators:
+        if h.user_id is not None and (h.work_id, h.user_id) in creators:
             continue
         rh = hashes.get(h.reader)
         if rh is None:

@@ -1,7 +1,5 @@
 """Reader statistics pages and CSV downloads, for a work's creators only."""
 
-import logging
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,18 +8,7 @@ from django.views.decorators.cache import never_cache
 
 from fanfold.accounts.auth import request_user
 from fanfold.stats import presenters, selectors
-from fanfold.stats.services import hits_flush
 from fanfold.works.models import Work, work_own_or_404
-
-logger = logging.getLogger(__name__)
-
-
-def _fresh_hits() -> None:
-    # Authors see the hits of the last minute too; a flush already running is not waited for.
-    try:
-        hits_flush(wait=False, prune=False)
-    except Exception:
-        logger.exception("could not flush hits before showing stats")
 
 
 def _own_work(request: HttpRequest, work_id: int) -> Work:
@@ -41,10 +28,6 @@ def _csv_response(table: presenters.CsvTable) -> HttpResponse:
 def work_stats(request: HttpRequest, work_id: int) -> HttpResponse:
     """Hits, readers, feedback and retention of one work, for its creators."""
     work = _own_work(request, work_id)
-    _fresh_hits()
-    work.refresh_from_db(
-        fields=["hit_count", "kudos_count", "comment_count", "bookmark_count", "word_count"]
-    )
     stats = selectors.work_stats(work=work)
     return render(
         request,
@@ -63,9 +46,7 @@ def work_stats(request: HttpRequest, work_id: int) -> HttpResponse:
 def work_stats_csv(request: HttpRequest, work_id: int) -> HttpResponse:
     """A work's statistics as CSV: daily rows (default) or per-chapter totals."""
     work = _own_work(request, work_id)
-    _fresh_hits()
     if request.GET.get("table") == "chapters":
-        work.refresh_from_db(fields=["hit_count"])
         stats = selectors.work_stats(work=work)
         return _csv_response(presenters.work_chapters_csv(work=work, stats=stats))
     rows = selectors.work_stats_daily_rows(work=work)
@@ -76,7 +57,6 @@ def work_stats_csv(request: HttpRequest, work_id: int) -> HttpResponse:
 @login_required
 def my_stats(request: HttpRequest) -> HttpResponse:
     """Statistics of all of the current user's works, by fandom and by year."""
-    _fresh_hits()
     stats = selectors.user_stats(user=request_user(request))
     return render(
         request,
@@ -89,7 +69,6 @@ def my_stats(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_stats_csv(request: HttpRequest) -> HttpResponse:
     """The current user's statistics as CSV: per work (default), per fandom or per year."""
-    _fresh_hits()
     stats = selectors.user_stats(user=request_user(request))
     table = presenters.user_stats_csv(stats=stats, table=request.GET.get("table"))
     return _csv_response(table)

@@ -34,7 +34,9 @@ from fanfold.works.models import (
 )
 
 
-def _require_creator(work: Work, by: User, *, moderator_perm: str = "") -> None:
+def require_creator(work: Work, by: User, *, moderator_perm: str = "") -> None:
+    """The one permission check "only its creators (or staff with this permission)" for
+    every service that changes a work or what hangs on it (its comments too)."""
     if moderator_perm and moderates(by, moderator_perm):
         return
     # Asked of the database, never of a list prefetched earlier in the request.
@@ -161,7 +163,7 @@ def work_create(
     first.save()
     _refresh_counts(work)
     _save_work(work)
-    content_changed()
+    content_changed(work_id=work.pk)
     return work
 
 
@@ -169,14 +171,14 @@ def work_create(
 def work_update(*, work: Work, by: User, data: WorkInput | None, publish: bool = False) -> Work:
     """Change a work's title, tags, notes and settings (none when ``data`` is None);
     ``publish`` also posts a draft work, in the same transaction (both happen, or neither)."""
-    _require_creator(work, by)
+    require_creator(work, by)
     if data is not None:
         validate_work_input(data)
         _apply_fields(work, data)
         _set_tags(work, data)
         _refresh_counts(work)
         _save_work(work)
-        content_changed()
+        content_changed(work_id=work.pk)
     if publish and work.is_draft:
         work_publish(work=work, by=by)
     return work
@@ -185,7 +187,7 @@ def work_update(*, work: Work, by: User, data: WorkInput | None, publish: bool =
 @transaction.atomic
 def work_publish(*, work: Work, by: User) -> Work:
     """Publish a draft work together with its draft chapters."""
-    _require_creator(work, by)
+    require_creator(work, by)
     if work.status == Status.PUBLISHED:
         return work
     if work.hidden:
@@ -196,20 +198,20 @@ def work_publish(*, work: Work, by: User) -> Work:
     work.chapters.filter(status=Status.DRAFT).update(status=Status.PUBLISHED, published_at=now)
     _refresh_counts(work)
     _save_work(work)
-    content_changed()
+    content_changed(work_id=work.pk)
     return work
 
 
 @transaction.atomic
 def work_set_complete(*, work: Work, by: User, complete: bool) -> Work:
     """Mark a work complete (chapter total fixed) or back in progress."""
-    _require_creator(work, by)
+    require_creator(work, by)
     work.complete = complete
     if not complete and work.expected_chapters == work.posted_chapter_count:
         work.expected_chapters = None
     _refresh_counts(work)
     _save_work(work)
-    content_changed()
+    content_changed(work_id=work.pk)
     return work
 
 
@@ -218,6 +220,7 @@ def work_refresh(*, work: Work) -> Work:
     """Recompute a work's counts and dates after an edit made outside these services (admin)."""
     _refresh_counts(work)
     _save_work(work)
+    # Whatever was changed (its status, who may see it) reaches every page, listings included.
     content_changed()
     return work
 
@@ -240,6 +243,7 @@ def _set_hidden(work: Work, by: User, *, hidden: bool) -> Work:
     if work.hidden != hidden:
         work.hidden = hidden
         Work.objects.filter(pk=work.pk).update(hidden=hidden)
+        # Off every page at once, listings included: a takedown can't wait for them.
         content_changed()
     return work
 
@@ -247,15 +251,17 @@ def _set_hidden(work: Work, by: User, *, hidden: bool) -> Work:
 @transaction.atomic
 def work_delete(*, work: Work, by: User) -> None:
     """Delete a work and all its chapters (its creators, or staff moderating)."""
-    _require_creator(work, by, moderator_perm="works.delete_work")
+    require_creator(work, by, moderator_perm="works.delete_work")
     work.delete()
+    # Gone from every page at once, listings included (deleting is rare; a reader following
+    # a listing's link to a work just deleted would find nothing).
     content_changed()
 
 
 @transaction.atomic
 def chapter_create(*, work: Work, by: User, data: ChapterInput, publish: bool) -> Chapter:
     """Add a chapter at the end of a work; posting it moves the work's updated date."""
-    _require_creator(work, by)
+    require_creator(work, by)
     validate_chapter_input(data)
     work = Work.objects.select_for_update().get(pk=work.pk)
     last = work.chapters.aggregate(n=Max("position"))["n"] or 0
@@ -268,7 +274,7 @@ def chapter_create(*, work: Work, by: User, data: ChapterInput, publish: bool) -
     chapter.save()
     _refresh_counts(work)
     _save_work(work)
-    content_changed()
+    content_changed(work_id=work.pk)
     return chapter
 
 
@@ -290,7 +296,7 @@ def chapters_append(
 
     Like ``chapter_create``, a chapter of a draft work stays a draft until the work is
     published."""
-    _require_creator(work, by)
+    require_creator(work, by)
     if not chapters:
         return []
     work = Work.objects.select_for_update().get(pk=work.pk)
@@ -308,7 +314,7 @@ def chapters_append(
         work.updated_at = now
     _refresh_counts(work)
     _save_work(work)
-    content_changed()
+    content_changed(work_id=work.pk)
     return chapters
 
 
@@ -318,14 +324,14 @@ def chapter_update(
 ) -> Chapter:
     """Change a chapter's title, notes or text (none when ``data`` is None); ``publish`` also
     posts a draft chapter, in the same transaction (both happen, or neither)."""
-    _require_creator(chapter.work, by)
+    require_creator(chapter.work, by)
     if data is not None:
         validate_chapter_input(data)
         _apply_chapter_fields(chapter, data)
         _save_chapter(chapter)
         _refresh_counts(chapter.work)
         _save_work(chapter.work)
-        content_changed()
+        content_changed(work_id=chapter.work.pk)
     if publish and chapter.is_draft:
         chapter_publish(chapter=chapter, by=by)
     return chapter
@@ -335,7 +341,7 @@ def chapter_update(
 def chapter_publish(*, chapter: Chapter, by: User) -> Chapter:
     """Post a draft chapter (publishing the work too if it was a draft)."""
     work = chapter.work
-    _require_creator(work, by)
+    require_creator(work, by)
     if chapter.status == Status.PUBLISHED:
         return chapter
     now = timezone.now()
@@ -348,7 +354,7 @@ def chapter_publish(*, chapter: Chapter, by: User) -> Chapter:
     work.updated_at = now
     _refresh_counts(work)
     _save_work(work)
-    content_changed()
+    content_changed(work_id=work.pk)
     return chapter
 
 
@@ -356,7 +362,7 @@ def chapter_publish(*, chapter: Chapter, by: User) -> Chapter:
 def chapter_delete(*, chapter: Chapter, by: User) -> None:
     """Delete a chapter; the last remaining chapter can't be deleted (delete the work)."""
     work = chapter.work
-    _require_creator(work, by, moderator_perm="works.delete_chapter")
+    require_creator(work, by, moderator_perm="works.delete_chapter")
     if work.chapters.count() <= 1:
         raise ValidationError("A work needs at least one chapter: delete the work instead.")
     posted = work.chapters.filter(status=Status.PUBLISHED)
@@ -372,19 +378,19 @@ def chapter_delete(*, chapter: Chapter, by: User) -> None:
     _renumber(work)
     _refresh_counts(work)
     _save_work(work)
-    content_changed()
+    content_changed(work_id=work.pk)
 
 
 @transaction.atomic
 def chapters_reorder(*, work: Work, by: User, order: list[int]) -> None:
     """Put a work's chapters in the given order of chapter ids."""
-    _require_creator(work, by)
+    require_creator(work, by)
     ids = list(work.chapters.values_list("pk", flat=True))
     if sorted(order) != sorted(ids):
         raise ValidationError("The new order must list each chapter of the work exactly once.")
     for position, pk in enumerate(order, start=1):
         Chapter.objects.filter(pk=pk, work=work).update(position=position)
-    content_changed()
+    content_changed(work_id=work.pk)
 
 
 @transaction.atomic

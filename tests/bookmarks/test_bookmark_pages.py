@@ -4,6 +4,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 
@@ -271,6 +272,10 @@ def test_guest_pages_show_new_bookmarks(client, reader, published_work, commit_h
             user=reader, work=published_work, data=BookmarkInput(note="Fresh praise")
         )
     )
+    # Saving a bookmark makes no page again: guests see it once the page is made again (at
+    # most FANFOLD_PAGE_CACHE_SECONDS later; here the entries are cleared as if they expired).
+    assert "Fresh praise" not in client.get(url).content.decode()
+    cache.clear()
     page = client.get(url).content.decode()
     assert "Fresh praise" in page and "1 bookmark" in page
     assert "<dt>Bookmarks</dt><dd>1</dd>" in client.get("/").content.decode()

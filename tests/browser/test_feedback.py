@@ -11,6 +11,7 @@ from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from fanfold.feedback.models import Comment
 from fanfold.feedback.services import comment_approve, comment_create, kudos_leave
+from fanfold.stats.services import hits_flush
 from tests.browser.support import assert_accessible, log_in_context
 from tests.factories import UserFactory, WorkFactory, add_chapter
 
@@ -675,6 +676,7 @@ def test_work_stats_page_is_accessible(new_context, axe_source, discussed_work, 
     guest = guest_page(new_context)
     guest.goto(f"/works/{work.pk}/full/")
     expect(guest.locator("main article.chapter")).to_have_count(3)
+    hits_flush()  # as the worker does about once a minute
 
     page = themed_user_page(new_context, d["author"], theme, live_server)
     response = page.goto(f"/works/{work.pk}/stats/")

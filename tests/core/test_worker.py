@@ -58,9 +58,9 @@ def _dead_pid() -> int:
 
 
 class Supervisor:
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, **env: str):
         self.db = data_dir / "fanfold.sqlite3"
-        self.env = server_env(data_dir, DJANGO_SETTINGS_MODULE="fanfold.settings")
+        self.env = server_env(data_dir, DJANGO_SETTINGS_MODULE="fanfold.settings", **env)
         self.log = data_dir / "run_worker.log"
         self.log_file = self.log.open("w")
         self.proc = subprocess.Popen(
@@ -162,6 +162,28 @@ def _running(result_id, *, worker: str, started_ago: timedelta = timedelta(0)) -
     DBTaskResult.objects.filter(pk=result_id).update(
         status="RUNNING", worker_ids=[worker], started_at=timezone.now() - started_ago
     )
+
+
+def test_the_supervisor_queues_the_hit_flush_on_a_timer(sqlite_archive):
+    """No page queues the flush: the supervisor does, every FANFOLD_HITS_FLUSH_SECONDS, and
+    its worker runs it."""
+    sup = Supervisor(sqlite_archive, FANFOLD_HITS_FLUSH_SECONDS="1")
+    try:
+
+        def flushes() -> int:
+            with sqlite3.connect(sup.db, timeout=10) as conn:
+                (n,) = conn.execute(
+                    "SELECT COUNT(*) FROM django_tasks_database_dbtaskresult"
+                    " WHERE task_path LIKE '%hits_flush_task' AND status = 'SUCCESSFUL'"
+                ).fetchone()
+            return n
+
+        _wait_for("two flushes a second apart", lambda: flushes() >= 2, timeout=30)
+    finally:
+        for pid, _ in sup.workers():
+            if _pid_alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        sup.close()
 
 
 @pytest.mark.django_db

@@ -79,3 +79,25 @@ def test_an_unclaimed_import_is_bylined_with_its_original_author(client, author,
     story.save()
     page = client.get("/").content.decode()
     assert "(imported)" not in page and f'href="/users/{author.username}/"' in page
+
+
+@pytest.mark.django_db
+def test_a_guest_page_asks_for_no_comments_or_kudos_when_the_kept_counts_say_none(
+    settings, client, author, other
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fanfold.feedback.services import comment_create, kudos_leave
+
+    settings.PAGE_CACHE_SECONDS = 0
+    work = WorkFactory(by=author, body="<p>Quiet so far</p>")
+    url = work.chapters.get().get_absolute_url()
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    asked = " ".join(q["sql"] for q in queries.captured_queries)
+    assert "feedback_comment" not in asked and "feedback_kudos" not in asked
+    comment_create(work=work, chapter=work.chapters.get(), by=other, body="First!")
+    kudos_leave(work=work, by=other)
+    page = client.get(url).content.decode()
+    assert "First!" in page and other.username in page.split('id="kudos"')[1]

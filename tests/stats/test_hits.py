@@ -241,25 +241,31 @@ def test_blurbs_show_the_flushed_hit_count(settings, run_jobs, serial):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_first_new_view_queues_one_flush_job_for_a_minute_later(settings, author):
+def test_views_queue_nothing_and_the_supervisor_queues_one_flush_a_period(settings, author):
+    """Reading writes nothing, not even a job: the worker supervisor queues the flush on a
+    timer, and however many supervisors run, one flush job waits at a time."""
     from django_tasks_db.models import DBTaskResult
 
+    from fanfold.core.worker import periodic_tasks_enqueue
     from tests.factories import WorkFactory
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.FANFOLD_PERIODIC_TASKS = {"fanfold.stats.tasks.hits_flush_task": 60}
     work = WorkFactory(by=author)
     for ip in ("10.0.0.1", "10.0.0.2", "10.0.0.3"):
         guest(ip).get(work.get_absolute_url())
-    job = DBTaskResult.objects.get()  # one job covers the views of the next minute
-    assert job.task_path.endswith("hits_flush_task")
-    assert job.run_after > timezone.now() + timedelta(seconds=50)
-    assert hit_count(work) == 0
+    assert not DBTaskResult.objects.exists() and hit_count(work) == 0
 
-    settings.FANFOLD_HITS_FLUSH_SECONDS = 0  # due now: the worker runs it at once
-    hits._recorders.clear()
-    guest("10.0.0.4").get(work.get_absolute_url())
+    one, two = {}, {}  # two supervisors (two servers' workers)
+    assert periodic_tasks_enqueue(last_queued=one, now=1000.0) == [
+        "fanfold.stats.tasks.hits_flush_task"
+    ]
+    assert periodic_tasks_enqueue(last_queued=two, now=1000.5) == []  # one is waiting
+    assert periodic_tasks_enqueue(last_queued=one, now=1030.0) == []  # not due yet
+    assert DBTaskResult.objects.count() == 1
     call_command("db_worker", batch=True, interval=0, verbosity=0)
-    assert hit_count(work) == 4
+    assert hit_count(work) == 3
+    assert periodic_tasks_enqueue(last_queued=one, now=1061.0) != []  # due again
 
 
 @pytest.mark.django_db
@@ -285,3 +291,107 @@ def test_a_flush_that_died_between_chunks_resumes_where_it_stopped(settings, ser
     assert chapter_hits(chapter) == total
     assert HitBatch.objects.filter(name__startswith=name).count() == 3
     assert abs(WorkReaders.objects.get(work=serial).readers - total) <= total * 0.05
+
+
+# Reading history travels with the hits: written by the flush, in the chunk's transaction.
+
+
+def history(user) -> list[tuple[int, int | None, int]]:
+    from fanfold.bookmarks.models import ReadingRecord
+
+    return list(
+        ReadingRecord.objects.filter(user=user).values_list("work_id", "chapter_id", "visits")
+    )
+
+
+@pytest.mark.django_db
+def test_history_is_imported_once_and_survives_a_crash(settings, serial, other):
+    ch1, ch2, _ = serial.chapters.order_by("position")
+    member = guest("10.0.0.1")
+    member.force_login(other)
+    member.get(ch1.get_absolute_url())
+    member.get(ch2.get_absolute_url())
+    # A flush moved the buffer aside and died before importing it.
+    hit_buffer().rotate()
+    (part,) = [n for n in spool_files(settings) if n.endswith(".part")]
+    kept = settings.DATA_DIR / "kept.part"
+    shutil.copy(settings.DATA_DIR / "hits" / part, kept)
+    assert history(other) == []
+
+    result = hits_flush()
+    assert result.history == 1
+    assert history(other) == [(serial.pk, ch2.pk, 2)]
+    # Died after committing but before deleting the part: imported again, nothing changes.
+    shutil.copy(kept, settings.DATA_DIR / "hits" / part)
+    assert hits_flush().history == 0
+    hits_flush()
+    assert history(other) == [(serial.pk, ch2.pk, 2)]
+    assert hit_count(serial) == 1
+
+
+@pytest.mark.django_db
+def test_a_chunk_imported_again_changes_no_history(serial, other):
+    from fanfold.stats import services
+
+    chapter = serial.chapters.order_by("position").first()
+    now = time.time()
+    lines = [f"{now:.3f} {serial.pk} {chapter.pk} u{other.pk}"] * 3
+    for _ in range(2):
+        services._import_chunk(name="same:0", lines=lines, result=services.FlushResult())
+    assert history(other) == [(serial.pk, chapter.pk, 3)]
+
+
+@pytest.mark.django_db
+def test_a_flush_that_died_between_chunks_resumes_history_too(serial, other):
+    from fanfold.stats import services
+
+    ch1, ch2, _ = serial.chapters.order_by("position")
+    now = int(time.time())
+    total = services.CHUNK_LINES * 2 + 500
+    for n in range(total):
+        # Chapter 1 over and over, then chapter 2 a second later.
+        stamp, chapter = (now + 1, ch2) if n == total - 1 else (now, ch1)
+        hit_buffer().append(f"{stamp} {serial.pk} {chapter.pk} u{other.pk}\n".encode())
+    buffer = hit_buffer()
+    buffer.rotate()
+    ((name, lines),) = list(buffer.pending())
+    services._import_chunk(
+        name=f"{name}:0", lines=lines[: services.CHUNK_LINES], result=services.FlushResult()
+    )
+    assert history(other) == [(serial.pk, ch1.pk, services.CHUNK_LINES)]
+    hits_flush()
+    assert history(other) == [(serial.pk, ch2.pk, total)]
+    assert hit_count(serial) == 1
+
+
+@pytest.mark.django_db
+def test_history_is_kept_when_hits_are_not_counted(settings, serial, other):
+    settings.FANFOLD_COUNT_HITS = False
+    chapter = serial.chapters.order_by("position").first()
+    guest("10.0.0.1").get(chapter.get_absolute_url())  # not buffered at all
+    member = guest("10.0.0.2")
+    member.force_login(other)
+    member.get(chapter.get_absolute_url())
+    assert len(hit_buffer().current.read_text().splitlines()) == 1
+    result = hits_flush()
+    assert (result.lines, result.work_hits, result.history) == (1, 0, 1)
+    assert hit_count(serial) == 0
+    assert not WorkDailyReader.objects.exists() and not ChapterDay.objects.exists()
+    assert history(other) == [(serial.pk, chapter.pk, 1)]
+
+    # A reader who keeps no history adds no line either.
+    other.keep_history = False
+    other.save(update_fields=["keep_history"])
+    member.get(chapter.get_absolute_url())
+    assert spool_files(settings) in ([], ["flush.lock"])
+
+
+@pytest.mark.django_db
+def test_lines_that_are_not_a_time_are_skipped(serial, other):
+    chapter = serial.chapters.order_by("position").first()
+    for stamp in ("nan", "inf", "1e30", "-1e30", "12x"):
+        hit_buffer().append(f"{stamp} {serial.pk} {chapter.pk} u{other.pk}\n".encode())
+    hit_buffer().append(f"{time.time():.3f} {serial.pk} {chapter.pk} u{other.pk}\n".encode())
+    assert hits_flush().lines == 6
+    assert hit_count(serial) == 1
+    assert history(other) == [(serial.pk, chapter.pk, 1)]

@@ -21,7 +21,7 @@ from fanfold.feedback.services._common import (
     require_visible,
 )
 from fanfold.works.models import Chapter, CommentPolicy, Work
-from fanfold.works.services import work_comments_recount
+from fanfold.works.services import require_creator, work_comments_recount
 
 COMMENT_MAX = 10_000
 GUEST_NAME_MAX = 100
@@ -176,7 +176,7 @@ def _comment_posted(comment: Comment, creators: set[int]) -> None:
     _notify(comment, creators)
     if comment.status == CommentStatus.PUBLISHED:
         _recount_comments(comment.work)
-        content_changed()
+        content_changed(work_id=comment.work_id)
 
 
 @transaction.atomic
@@ -235,10 +235,7 @@ def _require_comment_author(comment: Comment, by: User) -> None:
 
 
 def _require_work_creator(comment: Comment, by: User, *, moderator_perm: str = "") -> None:
-    if moderator_perm and moderates(by, moderator_perm):
-        return
-    if not by.is_authenticated or by.pk not in comment.work.creator_ids:
-        raise PermissionDenied("Only the work's creators may do that.")
+    require_creator(comment.work, by, moderator_perm=moderator_perm)
 
 
 def _notify_replied_to(comment: Comment) -> None:
@@ -286,7 +283,7 @@ def comment_update(*, comment: Comment, by: User, body: str, text_format: str) -
     if recheck:
         _recount_comments(work)
         _notify(comment, creators)
-    content_changed()
+    content_changed(work_id=comment.work_id)
     return comment
 
 
@@ -310,7 +307,7 @@ def comment_delete(*, comment: Comment, by: User) -> None:
             parent.delete()
             parent = grandparent
     _recount_comments(work)
-    content_changed()
+    content_changed(work_id=comment.work_id)
 
 
 @transaction.atomic
@@ -322,7 +319,7 @@ def comment_approve(*, comment: Comment, by: User) -> Comment:
         comment.save(update_fields=["status"])
         _notify_replied_to(comment)
         _recount_comments(comment.work)
-        content_changed()
+        content_changed(work_id=comment.work_id)
     return comment
 
 
@@ -335,7 +332,7 @@ def comment_hold(*, comment: Comment, by: User) -> Comment:
         comment.status = CommentStatus.PENDING
         comment.save(update_fields=["status"])
         _recount_comments(comment.work)
-        content_changed()
+        content_changed(work_id=comment.work_id)
     return comment
 
 
@@ -346,7 +343,7 @@ def comment_thread_freeze(*, comment: Comment, by: User, frozen: bool) -> Commen
     root = comment.thread or comment
     Comment.objects.filter(pk=root.pk).update(frozen=frozen)
     root.frozen = frozen
-    content_changed()
+    content_changed(work_id=comment.work_id)
     return root
 
 

@@ -5,7 +5,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from fanfold.accounts.models import User
-from fanfold.core.pagecache import content_changed
 from fanfold.core.permissions import moderates
 from fanfold.feedback.models import Kudos
 from fanfold.feedback.services._common import (
@@ -14,17 +13,19 @@ from fanfold.feedback.services._common import (
     require_not_blocked,
     require_visible,
 )
-from fanfold.works.models import Work
+from fanfold.works.models import Work, is_creator
 
 ALREADY_LEFT_KUDOS = "You have already left kudos here."
 
 
+# Kudos make no page again (fanfold.core.pagecache): the count on a guest's cached page lags
+# by at most FANFOLD_PAGE_CACHE_SECONDS, and no other work's pages are touched.
 @transaction.atomic
 def kudos_leave(*, work: Work, by: User | None, ip: str = "") -> Kudos:
     """Leave kudos on a work: once per logged-in reader or guest address, never one's own."""
     user = acting_user(by)
     require_visible(work, user)
-    if user is not None and user.pk in work.creator_ids:
+    if is_creator(user, work):
         raise ValidationError("You can’t leave kudos on your own work.")
     require_not_blocked(work, user)
     if user is None and not ip:
@@ -36,7 +37,6 @@ def kudos_leave(*, work: Work, by: User | None, ip: str = "") -> Kudos:
     except IntegrityError:
         raise ValidationError(ALREADY_LEFT_KUDOS) from None
     Work.objects.filter(pk=work.pk).update(kudos_count=F("kudos_count") + 1)
-    content_changed()
     return kudos
 
 
@@ -51,4 +51,3 @@ def kudos_delete(*, kudos: Kudos, by: User) -> None:
     Work.objects.filter(pk=work_id).update(
         kudos_count=Kudos.objects.filter(work_id=work_id).count()
     )
-    content_changed()

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
-from fanfold.core.worker import tasks_requeue_orphaned, worker_id
+from fanfold.core.worker import periodic_tasks_enqueue, tasks_requeue_orphaned, worker_id
 
 logger = logging.getLogger("fanfold.core.worker")
 
@@ -80,6 +80,7 @@ class Command(BaseCommand):
         self.options = options
         self.stopping = False
         self.child: subprocess.Popen | None = None
+        self.last_queued: dict[str, float] = {}
         signal.signal(signal.SIGINT, self._stop)
         signal.signal(signal.SIGTERM, self._stop)
         backoff = 1.0
@@ -101,6 +102,7 @@ class Command(BaseCommand):
                 if time.monotonic() - last_check >= options["check_every"]:
                     last_check = time.monotonic()
                     self._requeue(live={wid})
+                self._periodic()
             if self.stopping:
                 break
             code = self.child.returncode
@@ -141,6 +143,14 @@ class Command(BaseCommand):
             process_group=0,
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
+
+    def _periodic(self) -> None:
+        try:
+            periodic_tasks_enqueue(last_queued=self.last_queued, now=time.monotonic())
+        except DatabaseError as e:  # e.g. locked for longer than the busy timeout: next time
+            logger.warning("run_worker: could not queue the periodic jobs: %s", e)
+        finally:
+            close_old_connections()
 
     def _requeue(self, *, live: set[str]) -> None:
         try:

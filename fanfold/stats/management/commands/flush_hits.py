@@ -4,7 +4,10 @@ from fanfold.stats.services import hits_flush
 
 
 class Command(BaseCommand):
-    help = "Import buffered hits into the database now (the background job does it every minute)."
+    help = (
+        "Import buffered hits and reading history into the database now (the background job"
+        " does it every minute)."
+    )
 
     def handle(self, *args, **options):
         result = hits_flush()
@@ -14,6 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result.lines:,} buffered views read: {result.work_hits:,} work hits and"
-                f" {result.chapter_hits:,} chapter hits counted."
+                f" {result.chapter_hits:,} chapter hits counted, {result.history:,} reading"
+                " history lines written."
             )
         )
