@@ -183,6 +183,10 @@ case "$PROXY" in
       echo "    reverse_proxy ${UPSTREAMS[*]} {"
       echo "      lb_policy round_robin"
       echo "      lb_try_duration 5s"
+      # granian reads X_Forwarded_For as X-Forwarded-For: never pass a client's own.
+      echo "      header_up -X_Forwarded_For"
+      echo "      header_up -X-Forwarded_For"
+      echo "      header_up -X_Forwarded-For"
       echo "      health_uri /healthz"
       echo "      health_interval 10s"
       echo "      health_headers {"

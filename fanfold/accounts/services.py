@@ -97,6 +97,7 @@ def user_profile_update(
     """Change a user's public profile and email address."""
     if len(links) > MAX_LINKS:
         raise ValidationError({"links": [f"At most {MAX_LINKS} links."]})
+    shown_elsewhere = display_name.strip() != user.display_name  # bylines on every page
     user.display_name = display_name.strip()
     user.bio = bio
     user.links = links
@@ -107,7 +108,8 @@ def user_profile_update(
             _queue_verification(user)
     user.full_clean(exclude=["password", "username"])
     user.save()
-    content_changed()
+    if shown_elsewhere:
+        content_changed()
     return user
 
 

@@ -123,6 +123,9 @@ def bookmark_update(*, bookmark: Bookmark, by: User, data: BookmarkInput) -> Boo
     bookmark.save()
     bookmark.tags.set(tags_ensure(type=TagType.FREEFORM, names=data.tags))
     _recount(bookmark.work)
+    # A note changed or made private leaves the work's pages at once (a new bookmark may
+    # wait for them to expire: saving one makes no page again, fanfold.core.pagecache).
+    content_changed(work_id=bookmark.work_id)
     return bookmark
 
 

@@ -174,11 +174,16 @@ def work_update(*, work: Work, by: User, data: WorkInput | None, publish: bool =
     require_creator(work, by)
     if data is not None:
         validate_work_input(data)
+        was_restricted = work.restricted
         _apply_fields(work, data)
         _set_tags(work, data)
         _refresh_counts(work)
         _save_work(work)
-        content_changed(work_id=work.pk)
+        # Restricting a work takes it from guests' listings at once, not within their bound.
+        if work.restricted != was_restricted:
+            content_changed()
+        else:
+            content_changed(work_id=work.pk)
     if publish and work.is_draft:
         work_publish(work=work, by=by)
     return work

@@ -223,3 +223,48 @@ def test_with_redis_an_evicted_version_never_brings_back_an_older_page(
     store.delete(f":1:fanfold:version:{pagecache.work_scope(work.pk)}")  # evicted
     page = dark.get(chapter.get_absolute_url())
     assert page["X-Fanfold-Cache"] == "miss" and "after the edit" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_privacy_changes_reach_guests_at_once(client, author, other, commit_hooks):
+    """A bookmark made private and a work restricted leave guests' pages (and listings) at
+    once, not when the entries expire."""
+    from fanfold.accounts.services import user_profile_update
+    from fanfold.bookmarks.services import BookmarkInput, bookmark_save, bookmark_update
+    from fanfold.works.selectors import work_input_of
+
+    work = commit_hooks(lambda: WorkFactory(by=author, title="Open Door"))
+    bookmark, _ = commit_hooks(
+        lambda: bookmark_save(user=other, work=work, data=BookmarkInput(note="My secret rec"))
+    )
+    bookmarks_url = f"/works/{work.pk}/bookmarks/"
+    assert "My secret rec" in client.get(bookmarks_url).content.decode()
+    commit_hooks(
+        lambda: bookmark_update(
+            bookmark=bookmark, by=other, data=BookmarkInput(note="My secret rec", private=True)
+        )
+    )
+    assert "My secret rec" not in client.get(bookmarks_url).content.decode()
+
+    assert "Open Door" in client.get("/").content.decode()
+    data = work_input_of(work)
+    data.restricted = True
+    commit_hooks(lambda: services.work_update(work=work, by=author, data=data))
+    assert "Open Door" not in client.get("/").content.decode()
+
+    # A profile's bio shows on no cached page: saving it keeps them; a new name does not.
+    assert client.get("/")["X-Fanfold-Cache"] == "hit"
+    commit_hooks(
+        lambda: user_profile_update(
+            user=author, display_name=author.display_name, bio="New bio", links=[],
+            email=author.email,
+        )
+    )  # fmt: skip
+    assert client.get("/")["X-Fanfold-Cache"] == "hit"
+    commit_hooks(
+        lambda: user_profile_update(
+            user=author, display_name="Renamed Author", bio="New bio", links=[],
+            email=author.email,
+        )
+    )  # fmt: skip
+    assert client.get("/")["X-Fanfold-Cache"] == "miss"
