@@ -139,10 +139,36 @@ def _key(request: HttpRequest) -> str:
     return f"page:{variant}:{path}"
 
 
-def _still_current(entry: dict) -> bool:
+def _still_current(entry: object, current: dict[str, object] | None = None) -> bool:
+    """The entry was made from the versions current now (``current``, when already read)."""
+    if not isinstance(entry, dict):
+        return False
     if entry["listing"] and time.time() - entry["made_at"] >= settings.FANFOLD_LISTING_SECONDS:
         return False
-    return versions(list(entry["versions"])) == entry["versions"]
+    if current is None or current.keys() != entry["versions"].keys():
+        current = versions(list(entry["versions"]))
+    return current == entry["versions"]
+
+
+def _lookup(request: HttpRequest, key: str) -> tuple[dict | None, list[str], dict[str, object]]:
+    """A current cached entry (or None), else the page's scopes and their versions now, to
+    make it from. With Redis the entry and the versions come in one round trip (the scopes
+    are known from the URL first); locally the entry is read first, a stat per scope."""
+    if not _shared_cache():
+        entry = cache.get(key)
+        if _still_current(entry):
+            return entry, [], {}
+        scopes = _scopes_of(request)
+        return None, scopes, versions(scopes)
+    scopes = _scopes_of(request)
+    version_keys = [_version_key(s) for s in scopes]
+    found = cache.get_many([key, *version_keys])
+    if all(k in found for k in version_keys):
+        current = {s: found[k] for s, k in zip(scopes, version_keys, strict=True)}
+    else:
+        current = versions(scopes)  # never changed or evicted: made anew
+    entry = found.get(key)
+    return (entry if _still_current(entry, current) else None), scopes, current
 
 
 def _replay(entry: dict) -> HttpResponse:
@@ -165,11 +191,9 @@ class AnonymousPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or any(c in cookies for c in BYPASS_COOKIES):
             return self.get_response(request)
         key = _key(request)
-        entry = cache.get(key)
-        if isinstance(entry, dict) and _still_current(entry):
-            return _replay(entry)
-        scopes = _scopes_of(request)
-        made_from = versions(scopes)
+        hit, scopes, made_from = _lookup(request, key)
+        if hit is not None:
+            return _replay(hit)
         made_at = time.time()
         response = self.get_response(request)
         if (

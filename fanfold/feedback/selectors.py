@@ -226,12 +226,16 @@ def kudos_summary(*, viewer: Viewer, work: Work) -> KudosSummary:
 
 
 def has_left_kudos(*, user: Viewer, work: Work) -> bool:
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or not work.kudos_count:
         return False
     return Kudos.objects.filter(work=work, user=user).exists()
 
 
 def inbox_unread_count(user: User) -> int:
+    # Most readers have no unread item at all: ask that first, simply, before the inbox's
+    # visibility rules (which only ever leave items out).
+    if not InboxItem.objects.filter(user=user, read=False).exists():
+        return 0
     return inbox_items(user=user).filter(read=False).count()
 
 

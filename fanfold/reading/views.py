@@ -16,7 +16,7 @@ from fanfold.reading.selectors import work_for_reading_or_404
 from fanfold.stats.hits import mark_hit
 from fanfold.tags.selectors import tag_by_name_or_404
 from fanfold.works import selectors as work_selectors
-from fanfold.works.models import Chapter, Work, chapter_visible_or_404
+from fanfold.works.models import Chapter, Work, chapter_shown_or_404
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -115,9 +115,7 @@ def _chapter_page(request: HttpRequest, work: Work, chapter: Chapter) -> HttpRes
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """A work's metadata and its first chapter."""
     work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
-    chapter = (
-        Chapter.objects.visible_to(request.user).filter(work=work).order_by("position").first()
-    )
+    chapter = Chapter.objects.shown_in(work, request.user).order_by("position").first()
     if chapter is None:
         return render(request, "404.html", status=404)
     return _chapter_page(request, work, chapter)
@@ -126,7 +124,7 @@ def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     """One chapter of a work, with previous/next links and the chapter index."""
     work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
-    chapter = chapter_visible_or_404(request.user, work, chapter_id)
+    chapter = chapter_shown_or_404(request.user, work, chapter_id)
     return _chapter_page(request, work, chapter)
 
 

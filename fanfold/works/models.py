@@ -194,6 +194,13 @@ class ChapterQuerySet(models.QuerySet["Chapter"]):
             return visible.filter(status=Status.PUBLISHED)
         return visible.filter(Q(status=Status.PUBLISHED) | creator_q(user, "work_id"))
 
+    def shown_in(self, work: "Work", user: Viewer) -> "ChapterQuerySet":
+        """``visible_to`` for a work already shown to this reader (one that came from
+        ``work_visible_or_404``), without asking about the work again: its posted chapters,
+        and its drafts too for its creators."""
+        chapters = self.filter(work=work)
+        return chapters if is_creator(user, work) else chapters.filter(status=Status.PUBLISHED)
+
 
 class Chapter(AuthoredText):
     work = models.ForeignKey(Work, on_delete=models.CASCADE, related_name="chapters")
@@ -269,6 +276,15 @@ def work_own_or_404(
     if not is_creator(user, work):
         raise PermissionDenied(f"Only the work's creators may {why}.")
     return work
+
+
+def chapter_shown_or_404(user: Viewer, work: Work, pk: int) -> Chapter:
+    """A chapter of a work already shown to this reader (see ``ChapterQuerySet.shown_in``),
+    else 404."""
+    chapter = Chapter.objects.shown_in(work, user).filter(pk=pk).first()
+    if chapter is None:
+        raise Http404("No such chapter, or you may not see it.")
+    return chapter
 
 
 def chapter_visible_or_404(user: Viewer, work: Work, pk: int) -> Chapter:

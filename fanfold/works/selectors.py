@@ -45,18 +45,19 @@ def tags_by_type(work: Work) -> list[tuple[str, list[Tag]]]:
 
 
 def chapters_for_reader(*, viewer: Viewer, work: Work) -> list[Chapter]:
+    """The chapters of a work already shown to this reader (from ``work_visible_or_404``),
+    for an index or navigation: no texts."""
     return list(
-        Chapter.objects.visible_to(viewer)
-        .filter(work=work)
+        Chapter.objects.shown_in(work, viewer)
         .defer("body", "body_html", "summary", "notes", "end_notes")
         .order_by("position", "pk")
     )
 
 
 def chapters_full_for_reader(*, viewer: Viewer, work: Work) -> list[Chapter]:
+    """The chapters of a work already shown to this reader, with their sanitised texts."""
     return list(
-        Chapter.objects.visible_to(viewer)
-        .filter(work=work)
+        Chapter.objects.shown_in(work, viewer)
         .defer("body", "summary", "notes", "end_notes")
         .order_by("position", "pk")
     )
