@@ -93,15 +93,32 @@ request_started.connect(_request_started, dispatch_uid="fanfold-tests-in-flight-
 request_finished.connect(_request_finished, dispatch_uid="fanfold-tests-in-flight-end")
 
 
-def _wait_for_requests_to_finish(timeout: float = 5.0) -> None:
+def _server_quiet() -> bool:
+    from django.db import connection
+
+    with _busy_lock:
+        for ident, thread in list(_busy.items()):
+            if not thread.is_alive():
+                del _busy[ident]
+        busy = bool(_busy)
+    # The in-memory SQLite connection is shared with the server's threads: one of them may
+    # be inside a transaction on it (a request accepted just after the browser went away).
+    return not busy and not connection.in_atomic_block
+
+
+def _wait_for_requests_to_finish(timeout: float = 10.0, quiet_for: float = 0.3) -> None:
+    """Until no request is running, and none has started, for ``quiet_for`` seconds: a
+    request the browser sent just before going offline may reach the server a moment after
+    the last one finished."""
     deadline = time.monotonic() + timeout
+    quiet_since = None
     while time.monotonic() < deadline:
-        with _busy_lock:
-            for ident, thread in list(_busy.items()):
-                if not thread.is_alive():
-                    del _busy[ident]
-            if not _busy:
+        if _server_quiet():
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= quiet_for:
                 return
+        else:
+            quiet_since = None
         time.sleep(0.02)
 
 
