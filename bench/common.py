@@ -39,3 +39,49 @@ def wrk_figures(out, marker: str) -> dict[str, float]:
     v["rps"] = v["requests"] / v["seconds"] if v["seconds"] else 0.0
     v["socket_errors"] = v["connect"] + v["read"] + v["write"] + v["timeout"]
     return v
+
+
+def step(message: str) -> None:
+    print(f"== {message}", flush=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine_ticks() -> tuple[int, int] | None:
+    """Busy and total CPU ticks of the whole machine so far (from /proc/stat)."""
+    try:
+        with open("/proc/stat") as f:
+            fields = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+class Interrupted(Exception):
+    pass
+
+
+def _on_sigterm(signum, frame):
+    raise Interrupted(f"signal {signum}")
+
+
+def run_stoppable(run, args, what: str) -> int:
+    """Run the benchmark; SIGTERM or Ctrl-C (even when started with SIGINT ignored) stops it,
+    its ``finally`` blocks stopping the servers."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        run(args)
+    except (KeyboardInterrupt, Interrupted):
+        print(f"\nInterrupted; {what} stopped.", file=sys.stderr)
+        return 130
+    return 0

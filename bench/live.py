@@ -44,7 +44,6 @@ import resource
 import secrets
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -63,6 +62,10 @@ from common import (  # noqa: E402  (bench/)
     BENCH,
     ROOT,
     drop_data_dir,
+    free_port,
+    machine_ticks,
+    run_stoppable,
+    step,
     use_project_python,
     wrk_figures,
 )
@@ -193,18 +196,6 @@ function done(summary, latency, requests)
    ))
 end
 """
-
-
-class Interrupted(Exception):
-    pass
-
-
-def _on_sigterm(signum, frame):
-    raise Interrupted(f"signal {signum}")
-
-
-def step(message: str) -> None:
-    print(f"== {message}", flush=True)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -502,12 +493,6 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def spawn(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
     with open(log, "ab") as out:  # the child keeps its own copy of the descriptor
         return subprocess.Popen(
@@ -596,16 +581,6 @@ def web_workers(server: Server) -> list[tuple[int, int]]:
 # CPU use during a phase
 
 
-def _machine_ticks() -> tuple[int, int] | None:
-    try:
-        with open("/proc/stat") as f:
-            fields = [int(x) for x in f.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-    idle = fields[3] + fields[4]
-    return sum(fields) - idle, sum(fields)
-
-
 def _cpu_by_group(pgids: set[int]) -> dict[int, float]:
     """CPU seconds used so far by the live processes of each process group."""
     ticks = dict.fromkeys(pgids, 0)
@@ -640,12 +615,12 @@ class CpuMeter:
     def __init__(self, servers: list[int], worker: int):
         self.servers, self.worker = servers, worker
         self.app0 = _cpu_by_group({*servers, worker})
-        self.machine0 = _machine_ticks()
+        self.machine0 = machine_ticks()
         self.children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.started = time.monotonic()
 
     def read(self) -> Cores | None:
-        machine1 = _machine_ticks()
+        machine1 = machine_ticks()
         if self.machine0 is None or machine1 is None:
             return None
         wall = time.monotonic() - self.started
@@ -1343,14 +1318,7 @@ def main(argv: list[str]) -> int:
     if args.build_into:  # the child that builds one setup's archive
         build(args.build_into, args.works, args.readers, args.static_only)
         return 0
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        run(args)
-    except (KeyboardInterrupt, Interrupted):
-        print("\nInterrupted; servers stopped.", file=sys.stderr)
-        return 130
-    return 0
+    return run_stoppable(run, args, "servers")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ import os
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -41,6 +40,10 @@ from common import (  # noqa: E402  (bench/)
     BENCH,
     ROOT,
     drop_data_dir,
+    free_port,
+    machine_ticks,
+    run_stoppable,
+    step,
     use_project_python,
     wrk_figures,
 )
@@ -70,14 +73,6 @@ SCRUBBED_ENV = (
 
 # Only ever 127.0.0.1, and never through a proxy from the environment.
 _http = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
-
-class Interrupted(Exception):
-    pass
-
-
-def _on_sigterm(signum, frame):
-    raise Interrupted(f"signal {signum}")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -132,10 +127,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     if args.threads > args.connections:
         p.error("--threads can't exceed --connections")
     return args
-
-
-def step(message: str) -> None:
-    print(f"== {message}", flush=True)
 
 
 # The archive
@@ -290,12 +281,6 @@ def median_cpu_ms(results: list["Result"]) -> float | None:
 # The server
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def server_command(args, port: int) -> list[str]:
     # The very command `make run` serves with (scripts/serve.sh), on a private port.
     return ["sh", str(SERVE)]
@@ -397,16 +382,6 @@ class CpuUse:
     others: float
 
 
-def _machine_ticks() -> tuple[int, int] | None:
-    try:
-        with open("/proc/stat") as f:
-            fields = [int(x) for x in f.readline().split()[1:]]
-    except (OSError, ValueError):
-        return None
-    idle = fields[3] + fields[4]
-    return sum(fields) - idle, sum(fields)
-
-
 def _group_cpu_seconds(pgid: int) -> float:
     """CPU seconds of the live processes in a process group (the server and its workers)."""
     ticks = 0
@@ -446,7 +421,7 @@ def run_wrk(
     measure = server_pgid is not None and os.path.exists("/proc/stat")
     if measure:
         server0 = _group_cpu_seconds(server_pgid)
-        machine0 = _machine_ticks()
+        machine0 = machine_ticks()
         children0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
@@ -454,7 +429,7 @@ def run_wrk(
     if measure:
         wall = time.monotonic() - started
         children1 = resource.getrusage(resource.RUSAGE_CHILDREN)
-        machine1 = _machine_ticks()
+        machine1 = machine_ticks()
         server = (_group_cpu_seconds(server_pgid) - server0) / wall
         wrk = (
             children1.ru_utime + children1.ru_stime - children0.ru_utime - children0.ru_stime
@@ -636,15 +611,7 @@ def run(args) -> None:
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     use_project_python(__file__, argv)
-    signal.signal(signal.SIGTERM, _on_sigterm)
-    # Ctrl-C stops the bench (and its server) even when started with SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        run(args)
-    except (KeyboardInterrupt, Interrupted):
-        print("\nInterrupted; server stopped.", file=sys.stderr)
-        return 130
-    return 0
+    return run_stoppable(run, args, "server")
 
 
 if __name__ == "__main__":
