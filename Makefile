@@ -18,7 +18,7 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 	@touch $@
 
 run: $(VENV)/.installed
-	@scripts/run.sh
+	@FANFOLD_STOP_WITH=$$PPID scripts/run.sh
 
 test: $(VENV)/.test-installed
 	@scripts/test-deps.sh

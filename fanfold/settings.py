@@ -122,6 +122,8 @@ TEMPLATES = [
                 "fanfold.core.context_processors.site",
                 "fanfold.feedback.context_processors.inbox",
             ],
+            # {% url %} remembering the URLs it reversed (fanfold.core.urltag).
+            "builtins": ["fanfold.core.urltag"],
             "loaders": [
                 (
                     "django.template.loaders.cached.Loader",
@@ -167,16 +169,24 @@ if redis_url := env("REDIS_URL"):
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}
     }
 else:
+    # Each web worker keeps its own, within this many megabytes (fanfold.core.cache).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": 5000},
+            "BACKEND": "fanfold.core.cache.BoundedLocMemCache",
+            "OPTIONS": {
+                "MAX_ENTRIES": 5000,
+                "MAX_BYTES": int(env("FANFOLD_LOCAL_CACHE_MB", "40")) * 2**20,
+            },
         }
     }
 # How long an anonymous reader's rendered page may be reused. A page of one work is made
 # again at once when the work, its chapters or its comments change; the counts it shows
 # (kudos, hits, bookmarks) may lag this long. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(env("FANFOLD_PAGE_CACHE_SECONDS", "60"))
+# How long the parts of a work's pages that every reader shares (its header, a chapter's
+# text and navigation, its comments as guests see them) may be kept; they are made again at
+# once when the work changes. 0 makes them for every request.
+FANFOLD_FRAGMENT_SECONDS = int(env("FANFOLD_FRAGMENT_SECONDS", "3600"))
 # Listings (home, tag pages, a creator's works) may lag this long behind a new or edited work.
 FANFOLD_LISTING_SECONDS = int(env("FANFOLD_LISTING_SECONDS", "5"))
 # Hits are buffered (a spool file in the data folder, or Redis) and imported by a background

@@ -11,6 +11,13 @@ $PY manage.py load_fandom_tags
 # queues again the jobs it left running; SIGTERM/SIGINT stop both.
 $PY manage.py run_worker --interval 1 &
 WORKER=$!
-trap 'kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null || true' EXIT INT TERM
+WATCH=
+trap '[ -n "$WATCH" ] && kill $WATCH 2>/dev/null; kill $WORKER 2>/dev/null; wait $WORKER 2>/dev/null || true' EXIT INT TERM
+if [ -n "${FANFOLD_STOP_WITH:-}" ]; then
+  # `make run` passes its own process id: when make alone is stopped (SIGTERM to make, which
+  # passes no signal on), stop the whole job as Ctrl-C would.
+  (while kill -0 "$FANFOLD_STOP_WITH" 2>/dev/null; do sleep 1; done; kill -TERM 0) &
+  WATCH=$!
+fi
 echo "Fanfold is at http://${HOST:-127.0.0.1}:${PORT:-8000}/ (demo logins are in README.md; Ctrl-C stops it)"
 scripts/serve.sh

@@ -1,3 +1,4 @@
+import logging
 import shutil
 import socket
 import subprocess
@@ -5,6 +6,8 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.test import Client
 
 from tests.factories import UserFactory, WorkFactory
 
@@ -23,6 +26,36 @@ def _fanfold_test_settings(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _requests_commit(monkeypatch):
+    """A test client's request runs the on-commit hooks it queued when it returns, as the
+    request's own commit would on a server (page versions, queued jobs), even inside the
+    test's transaction; each runs once, and hooks queued by the test itself wait as before."""
+    request = Client.request
+
+    def committing(self, **kwargs):
+        connection = connections[DEFAULT_DB_ALIAS]
+        if not connection.in_atomic_block:
+            return request(self, **kwargs)  # no transaction around it: hooks ran already
+        start = len(connection.run_on_commit)
+        try:
+            return request(self, **kwargs)
+        finally:
+            while len(connection.run_on_commit) > start:
+                queued = connection.run_on_commit[start:]
+                del connection.run_on_commit[start:]
+                for _, hook, robust in queued:
+                    if robust:
+                        try:
+                            hook()
+                        except Exception:
+                            logging.getLogger(__name__).exception("on-commit hook failed")
+                    else:
+                        hook()
+
+    monkeypatch.setattr(Client, "request", committing)
 
 
 @pytest.fixture

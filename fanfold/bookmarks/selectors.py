@@ -17,6 +17,7 @@ from fanfold.bookmarks.services import BookmarkInput
 from fanfold.listings.selectors import blurb_queryset
 from fanfold.tags.models import Tag, TagType
 from fanfold.works.models import Chapter, Work
+from fanfold.works.selectors import ReaderSQL, reader_row_sql
 
 
 def _visible_work_ids(viewer: Viewer) -> QuerySet:
@@ -159,7 +160,23 @@ class BookmarkState:
     later: bool
 
 
+def reader_marks_sql(viewer: User) -> ReaderSQL:
+    """Whether this reader bookmarked a work (``reader_bookmark_id``) and marked it for later
+    (``reader_later``), for the reading page's row query; ``bookmark_state`` then uses them
+    without asking again."""
+    return [
+        ("reader_bookmark_id", reader_row_sql(Bookmark, viewer, pick="x.id"), [viewer.pk]),
+        ("reader_later", reader_row_sql(LaterMark, viewer), [viewer.pk]),
+    ]
+
+
 def bookmark_state(*, user: Viewer, work: Work) -> BookmarkState:
+    if hasattr(work, "reader_later"):  # selected with reader_marks_sql
+        has_bookmark = getattr(work, "reader_bookmark_id", None) is not None
+        return BookmarkState(
+            bookmark=bookmark_of(user=user, work=work) if has_bookmark else None,
+            later=bool(work.reader_later),
+        )
     return BookmarkState(
         bookmark=bookmark_of(user=user, work=work),
         later=is_marked_for_later(user=user, work=work),

@@ -161,14 +161,39 @@ def _lookup(request: HttpRequest, key: str) -> tuple[dict | None, list[str], dic
         scopes = _scopes_of(request)
         return None, scopes, versions(scopes)
     scopes = _scopes_of(request)
+    entry, current = _entry_and_versions(key, scopes)
+    if isinstance(entry, dict) and _still_current(entry, current):
+        return entry, scopes, current
+    return None, scopes, current
+
+
+def _entry_and_versions(key: str, scopes: list[str]) -> tuple[object, dict[str, object]]:
+    """A cache entry and the current versions of these scopes: with Redis in one round trip."""
+    if not _shared_cache():
+        return cache.get(key), versions(scopes)
     version_keys = [_version_key(s) for s in scopes]
     found = cache.get_many([key, *version_keys])
     if all(k in found for k in version_keys):
         current = {s: found[k] for s, k in zip(scopes, version_keys, strict=True)}
     else:
         current = versions(scopes)  # never changed or evicted: made anew
-    entry = found.get(key)
-    return (entry if _still_current(entry, current) else None), scopes, current
+    return found.get(key), current
+
+
+def cached_for_versions[T](key: str, *, work_id: int, make: Callable[[], T]) -> T:
+    """A part of the pages of one work that every reader shares (rendered HTML, a list of
+    chapters), kept until the work's or the site's version changes, as pages are
+    (``FANFOLD_FRAGMENT_SECONDS`` at most; 0 makes it each time). The versions are read
+    before it is made, so an edit committed meanwhile is never hidden."""
+    seconds = settings.FANFOLD_FRAGMENT_SECONDS
+    if not seconds:
+        return make()
+    entry, current = _entry_and_versions(key, [SITE, work_scope(work_id)])
+    if isinstance(entry, dict) and entry.get("versions") == current:
+        return entry["value"]  # type: ignore[no-any-return]
+    value = make()
+    cache.set(key, {"versions": current, "value": value}, seconds)
+    return value
 
 
 def _replay(entry: dict) -> HttpResponse:
@@ -188,7 +213,11 @@ class AnonymousPageCacheMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         cookies = request.COOKIES
-        if request.method not in ("GET", "HEAD") or any(c in cookies for c in BYPASS_COOKIES):
+        if (
+            not settings.PAGE_CACHE_SECONDS
+            or request.method not in ("GET", "HEAD")
+            or any(c in cookies for c in BYPASS_COOKIES)
+        ):
             return self.get_response(request)
         key = _key(request)
         hit, scopes, made_from = _lookup(request, key)

@@ -20,6 +20,7 @@ from fanfold.works.models import (
     creator_q,
     work_visibility_q,
 )
+from fanfold.works.selectors import ReaderSQL, reader_row_sql
 
 # Replies deeper than this (below the top of the page) continue on the comment's own page.
 THREAD_DEPTH_CAP = 5
@@ -48,6 +49,18 @@ def with_feedback_counts(qs: QuerySet[Work], viewer: Viewer) -> QuerySet[Work]:
         .values("n")
     )
     return qs.annotate(muted_comments=Coalesce(Subquery(by_muted), 0))
+
+
+def reader_feedback_sql(viewer: User) -> ReaderSQL:
+    """Whether this reader left kudos on a work (``reader_left_kudos``) and wrote comments on it
+    that not everyone sees yet (``reader_unshown_comments``: waiting for approval or held),
+    for the reading page's row query; ``has_left_kudos`` and ``comment_tree`` then use them
+    without asking again."""
+    unshown = reader_row_sql(Comment, viewer, where=" AND x.status <> %s")
+    return [
+        ("reader_left_kudos", reader_row_sql(Kudos, viewer), [viewer.pk]),
+        ("reader_unshown_comments", unshown, [viewer.pk, CommentStatus.PUBLISHED.value]),
+    ]
 
 
 def _comments_seen_by(viewer: Viewer, work: Work, is_creator: bool) -> QuerySet[Comment]:
@@ -101,11 +114,14 @@ def comment_tree(
     Comments of muted users disappear with their replies; deleted comments stay as a
     placeholder only while replies hang from them.
     """
-    if root is None and not (viewer is not None and viewer.is_authenticated):
-        # A guest sees only counted comments (deleted ones only above counted replies): with
-        # none kept on this chapter or the whole work, there is nothing to ask for.
+    if root is None and not is_creator:
+        # Everyone sees the counted comments (deleted ones only above counted replies), and a
+        # reader their own not shown to everyone yet (the creators see every one): with none
+        # kept on this chapter or the whole work and none of theirs (when reader_feedback_sql
+        # told), there is nothing to ask for.
         kept = chapter.comment_count if chapter is not None else work.whole_work_comment_count
-        if not kept:
+        logged_in = viewer is not None and viewer.is_authenticated
+        if not kept and not (logged_in and getattr(work, "reader_unshown_comments", True)):
             return _tree([], work, set(), None)
     qs = _comments_seen_by(viewer, work, is_creator)
     if root is not None:
@@ -228,6 +244,8 @@ def kudos_summary(*, viewer: Viewer, work: Work) -> KudosSummary:
 def has_left_kudos(*, user: Viewer, work: Work) -> bool:
     if user is None or not user.is_authenticated or not work.kudos_count:
         return False
+    if hasattr(work, "reader_left_kudos"):  # selected with reader_feedback_sql
+        return bool(work.reader_left_kudos)
     return Kudos.objects.filter(work=work, user=user).exists()
 
 

@@ -12,11 +12,12 @@ from fanfold.core.rescue import login_required_keeping_post
 from fanfold.core.views import cacheable, paginate
 from fanfold.feedback import selectors as feedback_selectors
 from fanfold.listings import selectors as listings
-from fanfold.reading.selectors import work_for_reading_or_404
+from fanfold.reading.parts import reading_parts, shared_parts
+from fanfold.reading.selectors import work_for_reading_or_404, work_row_or_404
 from fanfold.stats.hits import mark_hit
 from fanfold.tags.selectors import tag_by_name_or_404
 from fanfold.works import selectors as work_selectors
-from fanfold.works.models import Chapter, Work, chapter_shown_or_404
+from fanfold.works.models import Chapter, Work
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -51,43 +52,63 @@ def _adult_ok(request: HttpRequest) -> bool:
     return request.COOKIES.get("ff_adult") == "1"
 
 
-def _read(request: HttpRequest, work: Work, template: str, context: dict) -> HttpResponse:
-    accepting = request.GET.get("view_adult") == "1"
-    is_creator = work_selectors.is_creator(request.user, work)
-    if work.is_adult and not accepting and not is_creator and not _adult_ok(request):
-        return cacheable(
-            request, render(request, "reading/adult_notice.html", {"work": work, **context})
-        )
-    chapter = context.get("chapter")
-    context.update(
-        work=work,
-        tag_groups=work_selectors.tags_by_type(work),
-        is_creator=is_creator,
+def _adult_notice(
+    request: HttpRequest, work: Work, is_creator: bool, context: dict
+) -> HttpResponse | None:
+    """The notice before an adult work, unless this reader accepted it (or made the work)."""
+    if (
+        not work.is_adult
+        or request.GET.get("view_adult") == "1"
+        or is_creator
+        or _adult_ok(request)
+    ):
+        return None
+    return cacheable(
+        request, render(request, "reading/adult_notice.html", {"work": work, **context})
+    )
+
+
+def _feedback(
+    request: HttpRequest, work: Work, is_creator: bool, chapter: Chapter | None, chapters: list
+) -> dict:
+    """The reader's own parts below the text: comments, kudos and whether they may comment
+    (of one chapter, or of the whole work and each of ``chapters``)."""
+    return {
         # Reviews of this chapter, or of the whole work on the entire-work page.
-        tree=feedback_selectors.comment_tree(
+        "tree": feedback_selectors.comment_tree(
             viewer=request.user, work=work, is_creator=is_creator, chapter=chapter
         ),
         # On the entire-work page, the reviews of each chapter follow, those with any.
-        chapter_trees=[]
+        "chapter_trees": []
         if chapter is not None
         else [
             (c, t)
             for c, t in feedback_selectors.comment_trees_by_chapter(
-                viewer=request.user, work=work, is_creator=is_creator, chapters=context["chapters"]
+                viewer=request.user, work=work, is_creator=is_creator, chapters=chapters
             )
             if t.comments
         ],
-        comments_open=feedback_selectors.comments_open(viewer=request.user, work=work),
-        kudos=feedback_selectors.kudos_summary(viewer=request.user, work=work),
-        left_kudos=feedback_selectors.has_left_kudos(user=request.user, work=work),
-        # A draft counts no words or chapters until posted: show what posting it will show.
-        draft_totals=work_selectors.draft_totals(work) if work.is_draft else None,
-    )
+        "comments_open": feedback_selectors.comments_open(viewer=request.user, work=work),
+        "kudos": feedback_selectors.kudos_summary(viewer=request.user, work=work),
+        "left_kudos": feedback_selectors.has_left_kudos(user=request.user, work=work),
+    }
+
+
+def _read(
+    request: HttpRequest, work: Work, template: str, context: dict, *, is_creator: bool
+) -> HttpResponse:
+    if notice := _adult_notice(request, work, is_creator, context):
+        return notice
+    # A draft counts no words or chapters until posted: show what posting it will show.
+    draft_totals = work_selectors.draft_totals(work) if work.is_draft else None
+    context.update(work=work, is_creator=is_creator, draft_totals=draft_totals)
+    chapter = context.get("chapter")
+    context.update(_feedback(request, work, is_creator, chapter, context.get("chapters", [])))
     response = render(request, template, context)
     # Counts the hit and, for a logged-in reader, goes into their history: both are buffered
     # by the hit middleware and written by the background flush, never by this request.
     mark_hit(response, work_id=work.pk, chapter_id=chapter.pk if chapter else None)
-    if accepting:
+    if request.GET.get("view_adult") == "1":
         # Accepted for this browser session; a preference makes it permanent.
         response.set_cookie("ff_adult", "1", httponly=True, samesite="Lax")
         if request.user.is_authenticated:
@@ -96,43 +117,42 @@ def _read(request: HttpRequest, work: Work, template: str, context: dict) -> Htt
     return cacheable(request, response)
 
 
-def _chapter_page(request: HttpRequest, work: Work, chapter: Chapter) -> HttpResponse:
-    chapters = work_selectors.chapters_for_reader(viewer=request.user, work=work)
-    index = next(i for i, c in enumerate(chapters) if c.pk == chapter.pk)
-    return _read(
-        request,
-        work,
-        "reading/work_read.html",
-        {
-            "chapter": chapter,
-            "chapters": chapters,
-            "prev_chapter": chapters[index - 1] if index > 0 else None,
-            "next_chapter": chapters[index + 1] if index + 1 < len(chapters) else None,
-        },
-    )
+def _chapter_page(request: HttpRequest, work_id: int, chapter_id: int | None) -> HttpResponse:
+    """A chapter: the work's row for this reader, the parts every reader shares, and theirs."""
+    shared = shared_parts(work_id)
+    work = work_row_or_404(viewer=request.user, work_id=work_id, creator_ids=shared.creator_ids)
+    parts = reading_parts(request=request, work=work, shared=shared, chapter_id=chapter_id)
+    context = {
+        "head": parts.head,
+        "chapter_html": parts.chapter_html,
+        "chapter": parts.chapter,
+        "chapter_count": parts.chapter_count,
+    }
+    return _read(request, work, "reading/work_read.html", context, is_creator=parts.is_creator)
 
 
 def work_detail(request: HttpRequest, work_id: int) -> HttpResponse:
     """A work's metadata and its first chapter."""
-    work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
-    chapter = Chapter.objects.shown_in(work, request.user).order_by("position").first()
-    if chapter is None:
-        return render(request, "404.html", status=404)
-    return _chapter_page(request, work, chapter)
+    return _chapter_page(request, work_id, None)
 
 
 def chapter_detail(request: HttpRequest, work_id: int, chapter_id: int) -> HttpResponse:
     """One chapter of a work, with previous/next links and the chapter index."""
-    work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
-    chapter = chapter_shown_or_404(request.user, work, chapter_id)
-    return _chapter_page(request, work, chapter)
+    return _chapter_page(request, work_id, chapter_id)
 
 
 def work_full(request: HttpRequest, work_id: int) -> HttpResponse:
     """The entire work on one page."""
     work = work_for_reading_or_404(viewer=request.user, work_id=work_id)
     chapters = work_selectors.chapters_full_for_reader(viewer=request.user, work=work)
-    return _read(request, work, "reading/work_full.html", {"chapters": chapters})
+    is_creator = work_selectors.is_creator(request.user, work)
+    return _read(
+        request,
+        work,
+        "reading/work_full.html",
+        {"chapters": chapters, "tag_groups": work_selectors.tags_by_type(work)},
+        is_creator=is_creator,
+    )
 
 
 def chapter_index(request: HttpRequest, work_id: int) -> HttpResponse:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Model, OuterRef, QuerySet, Subquery, Sum
 
 from fanfold.accounts.models import User, Viewer
 from fanfold.tags.models import Tag
@@ -82,3 +82,17 @@ def work_input_of(work: Work) -> WorkInput:
 
 def chapter_input_of(chapter: Chapter) -> ChapterInput:
     return ChapterInput(**{f.name: getattr(chapter, f.name) for f in fields(ChapterInput)})
+
+
+# The reading page's one row query (reading.selectors.work_row_or_404) selects, besides the
+# work's row (aliased ``w``), what the reader has on it; each app names its own.
+ReaderSQL = list[tuple[str, str, list[object]]]  # (name, SQL expression, parameters)
+
+
+def reader_row_sql(model: type[Model], reader: User, *, pick: str = "", where: str = "") -> str:
+    """Whether ``reader`` has a row of ``model`` (with a ``work`` and a ``user``) on the work
+    ``w``, or with ``pick``, that row's column, as SQL; its first parameter is the reader's
+    id, then those of ``where``."""
+    table = model._meta.db_table
+    found = f"SELECT {pick or 1} FROM {table} x WHERE x.work_id = w.id AND x.user_id = %s{where}"
+    return f"({found})" if pick else f"EXISTS ({found})"

@@ -108,3 +108,35 @@ def test_draft_chapter_of_published_work(viewer, client, author, other):
     )
     # The work's counts only include posted chapters, for everyone.
     assert detail["chapters_posted"] == 1
+
+
+@pytest.mark.parametrize("state", list(STATES))
+@pytest.mark.django_db
+def test_the_rule_on_a_row_answers_as_the_rule_in_queries(state, author, other):
+    """``work_visible`` (for a row at hand, as the reading pages use it) and
+    ``work_visibility_q`` give the same answer in every state, for every kind of reader,
+    a reader who muted the creator included."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from fanfold.accounts.services import user_mute_set
+    from fanfold.works.models import work_visibility_q, work_visible
+    from tests.factories import UserFactory
+
+    work = WorkFactory(by=author, **STATES[state])
+    if state == "hidden":
+        Work.objects.filter(pk=work.pk).update(hidden=True)
+    muter = UserFactory(username="muter")
+    user_mute_set(user=muter, target=author, muted=True)
+    row = Work.objects.get(pk=work.pk)
+    for viewer in (None, AnonymousUser(), other, author, muter):
+        in_queries = Work.objects.filter(work_visibility_q(viewer), pk=work.pk).exists()
+        on_row = work_visible(
+            viewer,
+            status=row.status,
+            hidden=row.hidden,
+            restricted=row.restricted,
+            creator_ids=row.creator_ids,
+        )
+        assert on_row == in_queries, (state, viewer)
+    # The matrix above, and the muter never sees it.
+    assert not Work.objects.filter(work_visibility_q(muter), pk=work.pk).exists()

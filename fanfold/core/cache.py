@@ -1,0 +1,91 @@
+"""The embedded cache: Django's local-memory cache, bounded by bytes as well as entries.
+
+Each web worker keeps its own local-memory cache (pages for guests, the shared parts of
+reading pages). Entries differ in size by a thousand times (a listing's versions, a long
+chapter's page), so a bound on their number alone lets a worker grow past its memory budget
+on a big archive. This one also keeps the pickled bytes it holds under ``MAX_BYTES`` (an
+OPTIONS key; settings take it from FANFOLD_LOCAL_CACHE_MB), dropping the least recently used
+entries first; an entry bigger than a tenth of the budget is not kept at all.
+"""
+
+import time
+from collections import OrderedDict
+from threading import Lock
+from typing import Any
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.locmem import LocMemCache
+
+# Sizes of the entries of each named cache, and their total (shared like Django's own stores).
+_sizes: dict[str, dict[str, int]] = {}
+_totals: dict[str, list[int]] = {}
+
+
+class BoundedLocMemCache(LocMemCache):
+    # Django's own stores (not in its type stubs).
+    _cache: OrderedDict[str, bytes]
+    _expire_info: dict[str, float | None]
+    _lock: Lock
+
+    def __init__(self, name: str, params: dict[str, Any]):
+        super().__init__(name, params)
+        self._max_bytes = int(params.get("OPTIONS", {}).get("MAX_BYTES", 64 * 2**20))
+        self._sizes = _sizes.setdefault(name, {})
+        self._total = _totals.setdefault(name, [0])
+
+    @property
+    def bytes_held(self) -> int:
+        return self._total[0]
+
+    def _forget(self, key: str) -> None:
+        self._total[0] -= self._sizes.pop(key, 0)
+
+    def _set(self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT) -> None:
+        size = len(value)
+        self._forget(key)
+        self._cache.pop(key, None)
+        self._expire_info.pop(key, None)
+        if size > self._max_bytes // 10:
+            return
+        if self._total[0] + size > self._max_bytes:
+            # Room is made from expired entries first, then the least recently used (last).
+            now = time.time()
+            expired = [k for k, end in self._expire_info.items() if end is not None and end <= now]
+            for old in expired:
+                self._delete(old)
+        while self._cache and self._total[0] + size > self._max_bytes:
+            self._delete(next(reversed(self._cache)))
+        super()._set(key, value, timeout)  # type: ignore[misc]
+        self._sizes[key] = size
+        self._total[0] += size
+
+    def _cull(self) -> None:
+        count = len(self._cache) // self._cull_frequency if self._cull_frequency else 0
+        if not count:
+            self._cache.clear()
+            self._expire_info.clear()
+            self._sizes.clear()
+            self._total[0] = 0
+            return
+        for _ in range(count):
+            self._delete(next(reversed(self._cache)))
+
+    def _delete(self, key: str) -> bool:
+        self._forget(key)
+        return super()._delete(key)  # type: ignore[misc, no-any-return]
+
+    def incr(self, key: str, delta: int = 1, version: int | None = None) -> int:
+        value = super().incr(key, delta, version)
+        made = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if made in self._cache:
+                self._forget(made)
+                self._sizes[made] = len(self._cache[made])
+                self._total[0] += self._sizes[made]
+        return value
+
+    def clear(self) -> None:
+        super().clear()
+        with self._lock:
+            self._sizes.clear()
+            self._total[0] = 0
