@@ -184,8 +184,9 @@ else:
 # (kudos, hits, bookmarks) may lag this long. 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(env("FANFOLD_PAGE_CACHE_SECONDS", "60"))
 # How long the parts of a work's pages that every reader shares (its header, a chapter's
-# text and navigation, its comments as guests see them) may be kept; they are made again at
-# once when the work changes. 0 makes them for every request.
+# text and navigation) may be kept; they are made again at once when the work changes
+# through the archive (a change made in the database by hand shows when they expire).
+# 0 makes them for every request.
 FANFOLD_FRAGMENT_SECONDS = int(env("FANFOLD_FRAGMENT_SECONDS", "3600"))
 # Listings (home, tag pages, a creator's works) may lag this long behind a new or edited work.
 FANFOLD_LISTING_SECONDS = int(env("FANFOLD_LISTING_SECONDS", "5"))

@@ -60,15 +60,17 @@ class BoundedLocMemCache(LocMemCache):
         self._total[0] += size
 
     def _cull(self) -> None:
-        count = len(self._cache) // self._cull_frequency if self._cull_frequency else 0
-        if not count:
-            self._cache.clear()
-            self._expire_info.clear()
-            self._sizes.clear()
-            self._total[0] = 0
+        if not self._cull_frequency:
+            self._clear_all()
             return
-        for _ in range(count):
+        for _ in range(len(self._cache) // self._cull_frequency):
             self._delete(next(reversed(self._cache)))
+
+    def _clear_all(self) -> None:
+        self._cache.clear()
+        self._expire_info.clear()
+        self._sizes.clear()
+        self._total[0] = 0
 
     def _delete(self, key: str) -> bool:
         self._forget(key)
@@ -85,7 +87,5 @@ class BoundedLocMemCache(LocMemCache):
         return value
 
     def clear(self) -> None:
-        super().clear()
         with self._lock:
-            self._sizes.clear()
-            self._total[0] = 0
+            self._clear_all()

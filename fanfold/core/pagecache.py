@@ -180,20 +180,34 @@ def _entry_and_versions(key: str, scopes: list[str]) -> tuple[object, dict[str, 
     return found.get(key), current
 
 
-def cached_for_versions[T](key: str, *, work_id: int, make: Callable[[], T]) -> T:
+def cached_for_versions[T](
+    key: str,
+    *,
+    work_id: int,
+    make: Callable[[], T],
+    made_from: dict[str, object] | None = None,
+    keep: Callable[[T], bool] = lambda value: True,
+) -> tuple[T, dict[str, object]]:
     """A part of the pages of one work that every reader shares (rendered HTML, a list of
     chapters), kept until the work's or the site's version changes, as pages are
-    (``FANFOLD_FRAGMENT_SECONDS`` at most; 0 makes it each time). The versions are read
-    before it is made, so an edit committed meanwhile is never hidden."""
-    seconds = settings.FANFOLD_FRAGMENT_SECONDS
-    if not seconds:
-        return make()
-    entry, current = _entry_and_versions(key, [SITE, work_scope(work_id)])
+    (``FANFOLD_FRAGMENT_SECONDS`` at most; 0 makes it each time), with the versions it
+    belongs to. The versions are read before it is made, so an edit committed meanwhile is
+    never hidden; a part made from another (``made_from``: the versions that one came with)
+    belongs to that one's versions instead, so the two always agree. ``keep`` may refuse to
+    keep a value (one too big)."""
+    current = made_from
+    if not settings.FANFOLD_FRAGMENT_SECONDS:
+        return make(), current if current is not None else {}
+    if current is None:
+        entry, current = _entry_and_versions(key, [SITE, work_scope(work_id)])
+    else:
+        entry = cache.get(key)
     if isinstance(entry, dict) and entry.get("versions") == current:
-        return entry["value"]  # type: ignore[no-any-return]
+        return entry["value"], current
     value = make()
-    cache.set(key, {"versions": current, "value": value}, seconds)
-    return value
+    if keep(value):
+        cache.set(key, {"versions": current, "value": value}, settings.FANFOLD_FRAGMENT_SECONDS)
+    return value, current
 
 
 def _replay(entry: dict) -> HttpResponse:

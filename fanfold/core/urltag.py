@@ -9,6 +9,8 @@ arguments that are plain numbers and strings; any other argument reverses each t
 from functools import lru_cache
 
 from django import template
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.base import Parser, Token
 from django.template.context import Context
 from django.template.defaulttags import URLNode
@@ -42,10 +44,13 @@ class RememberedURLNode(URLNode):
         args = tuple(arg.resolve(context) for arg in self.args)
         kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
         view_name = self.view_name.resolve(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
+        try:  # as Django's own tag
+            current_app = context.request.current_app  # type: ignore[attr-defined]
+        except AttributeError:
+            try:
+                current_app = context.request.resolver_match.namespace  # type: ignore[attr-defined]
+            except AttributeError:
+                current_app = None
         url = ""
         try:
             if isinstance(view_name, str) and _plain(args) and _plain(kwargs.values()):
@@ -66,6 +71,12 @@ class RememberedURLNode(URLNode):
             context[self.asvar] = url
             return ""
         return conditional_escape(url) if context.autoescape else url
+
+
+@receiver(setting_changed)
+def _forget(*, setting: str, **kwargs: object) -> None:
+    if setting == "ROOT_URLCONF":  # tests that swap the URLs
+        _reverse.cache_clear()
 
 
 @register.tag

@@ -99,9 +99,10 @@ def _read(
 ) -> HttpResponse:
     if notice := _adult_notice(request, work, is_creator, context):
         return notice
-    # A draft counts no words or chapters until posted: show what posting it will show.
-    draft_totals = work_selectors.draft_totals(work) if work.is_draft else None
-    context.update(work=work, is_creator=is_creator, draft_totals=draft_totals)
+    if "draft_totals" not in context:
+        # A draft counts no words or chapters until posted: show what posting it will show.
+        context["draft_totals"] = work_selectors.draft_totals(work) if work.is_draft else None
+    context.update(work=work, is_creator=is_creator)
     chapter = context.get("chapter")
     context.update(_feedback(request, work, is_creator, chapter, context.get("chapters", [])))
     response = render(request, template, context)
@@ -127,6 +128,7 @@ def _chapter_page(request: HttpRequest, work_id: int, chapter_id: int | None) ->
         "chapter_html": parts.chapter_html,
         "chapter": parts.chapter,
         "chapter_count": parts.chapter_count,
+        "draft_totals": parts.draft_totals,
     }
     return _read(request, work, "reading/work_read.html", context, is_creator=parts.is_creator)
 

@@ -301,15 +301,6 @@ def work_own_or_404(
     return work
 
 
-def chapter_shown_or_404(user: Viewer, work: Work, pk: int) -> Chapter:
-    """A chapter of a work already shown to this reader (see ``ChapterQuerySet.shown_in``),
-    else 404."""
-    chapter = Chapter.objects.shown_in(work, user).filter(pk=pk).first()
-    if chapter is None:
-        raise Http404("No such chapter, or you may not see it.")
-    return chapter
-
-
 def chapter_visible_or_404(user: Viewer, work: Work, pk: int) -> Chapter:
     chapter = Chapter.objects.visible_to(user).filter(work=work, pk=pk).first()
     if chapter is None:

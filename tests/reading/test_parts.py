@@ -7,7 +7,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from fanfold.accounts.services import user_mute_set
-from fanfold.core.pagecache import bump_version, cached_for_versions, work_scope
+from fanfold.core.pagecache import bump_version, work_scope
+from fanfold.core.pagecache import cached_for_versions as versioned
 from fanfold.feedback.services import kudos_leave
 from fanfold.works import services
 from fanfold.works.inputs import ChapterInput
@@ -161,6 +162,9 @@ def test_cached_for_versions_makes_again_when_the_work_or_site_changes(settings)
         made.append(1)
         return len(made)
 
+    def cached_for_versions(key, **kwargs):
+        return versioned(key, **kwargs)[0]
+
     assert cached_for_versions("parts:test:1", work_id=1, make=make) == 1
     assert cached_for_versions("parts:test:1", work_id=1, make=make) == 1
     bump_version(work_scope(2))  # another work: kept
@@ -194,3 +198,27 @@ def test_chapter_edit_through_the_service_outside_a_request(client, author, comm
         )
     )
     assert "new words" in client.get(chapter.get_absolute_url()).content.decode()
+
+
+def test_a_chapter_part_made_from_parts_read_before_a_change_is_never_kept_past_it(
+    client, author, commit_hooks
+):
+    """The header and the chapter list are read, then a chapter is posted, then the chapter's
+    part is made from what was read: it belongs to the versions read, so the next reader gets
+    both made again, never the old navigation under the new version."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from fanfold.reading.parts import reading_parts, shared_parts
+    from fanfold.reading.selectors import work_row_or_404
+
+    work = WorkFactory(by=author, body="<p>One</p>")
+    first = work.chapters.get()
+    before = shared_parts(work.pk)
+    commit_hooks(lambda: add_chapter(work, by=author, body="<p>Two</p>"))
+    request = RequestFactory().get(first.get_absolute_url())
+    request.user = AnonymousUser()
+    row = work_row_or_404(viewer=request.user, work_id=work.pk, creator_ids=before.creator_ids)
+    stale = reading_parts(request=request, work=row, shared=before, chapter_id=first.pk)
+    assert "Next chapter" not in stale.chapter_html  # as the parts it was made with
+    assert "Next chapter" in client.get(first.get_absolute_url()).content.decode()
