@@ -5,10 +5,14 @@ reading pages). Entries differ in size by a thousand times (a listing's versions
 chapter's page), so a bound on their number alone lets a worker grow past its memory budget
 on a big archive. This one also keeps the pickled bytes it holds under ``MAX_BYTES`` (an
 OPTIONS key; settings take it from FANFOLD_LOCAL_CACHE_MB), dropping the least recently used
-entries first; an entry bigger than a tenth of the budget is not kept at all.
+entries first; an entry bigger than a tenth of the budget is not kept at all. Entries of
+2 KB or more are kept compressed (zlib's fastest level): a page or a chapter's HTML takes a
+quarter of the room, for a few hundredths of a millisecond on each read.
 """
 
+import pickle
 import time
+import zlib
 from collections import OrderedDict
 from threading import Lock
 from typing import Any
@@ -19,6 +23,22 @@ from django.core.cache.backends.locmem import LocMemCache
 # Sizes of the entries of each named cache, and their total (shared like Django's own stores).
 _sizes: dict[str, dict[str, int]] = {}
 _totals: dict[str, list[int]] = {}
+COMPRESS_FROM = 2048
+
+
+class _Compressed(bytes):
+    """A pickled value kept compressed."""
+
+
+def _pack(value: Any) -> bytes:
+    pickled = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    if len(pickled) < COMPRESS_FROM:
+        return pickled
+    return _Compressed(zlib.compress(pickled, 1))
+
+
+def _unpack(stored: bytes) -> Any:
+    return pickle.loads(zlib.decompress(stored) if isinstance(stored, _Compressed) else stored)
 
 
 class BoundedLocMemCache(LocMemCache):
@@ -36,6 +56,44 @@ class BoundedLocMemCache(LocMemCache):
     @property
     def bytes_held(self) -> int:
         return self._total[0]
+
+    # Django's add, get and set, with the values packed by _pack.
+    def add(
+        self,
+        key: str,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        packed = _pack(value)
+        with self._lock:
+            if self._has_expired(key):  # type: ignore[attr-defined]
+                self._set(key, packed, timeout)
+                return True
+            return False
+
+    def get(self, key: str, default: Any = None, version: int | None = None) -> Any:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):  # type: ignore[attr-defined]
+                self._delete(key)
+                return default
+            stored = self._cache[key]
+            self._cache.move_to_end(key, last=False)
+        return _unpack(stored)
+
+    def set(
+        self,
+        key: str,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
+    ) -> None:
+        key = self.make_and_validate_key(key, version=version)
+        packed = _pack(value)
+        with self._lock:
+            self._set(key, packed, timeout)
 
     def _forget(self, key: str) -> None:
         self._total[0] -= self._sizes.pop(key, 0)

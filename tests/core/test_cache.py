@@ -1,5 +1,6 @@
 """The embedded cache keeps within its byte budget, dropping the least recently used."""
 
+import os
 import time
 
 from fanfold.core.cache import BoundedLocMemCache
@@ -16,7 +17,7 @@ def cache(max_kb: int, name: str) -> BoundedLocMemCache:
 def test_bytes_held_stay_within_the_budget_and_recent_entries_stay():
     c = cache(100, "budget")
     for i in range(50):
-        c.set(f"k{i}", b"x" * 9 * KB)
+        c.set(f"k{i}", os.urandom(9 * KB))
         assert c.bytes_held <= 100 * KB
         if i % 5 == 0:
             assert c.get("k0") is not None  # used often: always the most recent
@@ -27,9 +28,9 @@ def test_bytes_held_stay_within_the_budget_and_recent_entries_stay():
 
 def test_replacing_deleting_and_clearing_keep_the_count_right():
     c = cache(100, "count")
-    c.set("a", b"x" * 5 * KB)
+    c.set("a", os.urandom(5 * KB))
     before = c.bytes_held
-    c.set("a", b"x" * 2 * KB)
+    c.set("a", os.urandom(2 * KB))
     assert c.bytes_held < before
     c.delete("a")
     assert c.bytes_held == 0
@@ -42,18 +43,29 @@ def test_replacing_deleting_and_clearing_keep_the_count_right():
 
 def test_an_entry_too_big_is_not_kept_and_evicts_nothing():
     c = cache(100, "big")
-    c.set("small", b"x" * KB)
-    c.set("huge", b"x" * 20 * KB)  # over a tenth of the budget
+    c.set("small", os.urandom(KB))
+    c.set("huge", os.urandom(20 * KB))  # over a tenth of the budget
     assert c.get("huge") is None and c.get("small") is not None
 
 
 def test_expired_entries_go_before_any_recent_one():
     c = cache(200, "expiry")
-    c.set("old", b"x" * 19 * KB, timeout=0.05)
+    c.set("old", os.urandom(19 * KB), timeout=0.05)
     for i in range(9):
-        c.set(f"k{i}", b"x" * 19 * KB)
+        c.set(f"k{i}", os.urandom(19 * KB))
     assert c.get("old") is not None  # now the most recently used...
     time.sleep(0.1)  # ...and expired
-    c.set("new", b"x" * 19 * KB)  # needs room: the expired entry gives it
+    c.set("new", os.urandom(19 * KB))  # needs room: the expired entry gives it
     assert all(c.get(f"k{i}") is not None for i in range(9)) and c.get("new") is not None
     assert c.bytes_held <= 200 * KB
+
+
+def test_big_values_are_kept_compressed_and_come_back_whole():
+    c = cache(100, "compressed")
+    page = "<p>It was a dark and stormy night.</p>\n" * 2000  # 78 KB, as a long chapter
+    c.set("page", {"body": page})
+    assert c.get("page") == {"body": page}
+    assert c.bytes_held < 10 * KB  # kept in a fraction of the room
+    assert c.add("page", "other") is False and c.get("page") == {"body": page}
+    c.set("n", 5)
+    assert c.incr("n") == 6 and c.get("n") == 6  # small values as before
