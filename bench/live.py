@@ -537,8 +537,8 @@ def wait_up(server: Server, timeout: float = 60) -> None:
     raise SystemExit(f"The server on port {server.port} did not answer within {timeout:.0f} s.")
 
 
-def _proc_children() -> dict[int, list[int]]:
-    children: dict[int, list[int]] = {}
+def _proc_stats():
+    """(pid, the fields of /proc/<pid>/stat after the command name) of every live process."""
     for name in os.listdir("/proc"):
         if not name.isdigit():
             continue
@@ -547,8 +547,13 @@ def _proc_children() -> dict[int, list[int]]:
                 stat = f.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rfind(")") + 2 :].split()[1])
-        children.setdefault(ppid, []).append(int(name))
+        yield int(name), stat[stat.rfind(")") + 2 :].split()
+
+
+def _proc_children() -> dict[int, list[int]]:
+    children: dict[int, list[int]] = {}
+    for pid, fields in _proc_stats():
+        children.setdefault(int(fields[1]), []).append(pid)
     return children
 
 
@@ -584,15 +589,7 @@ def web_workers(server: Server) -> list[tuple[int, int]]:
 def _cpu_by_group(pgids: set[int]) -> dict[int, float]:
     """CPU seconds used so far by the live processes of each process group."""
     ticks = dict.fromkeys(pgids, 0)
-    for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{name}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
+    for _, fields in _proc_stats():
         if (pgid := int(fields[2])) in ticks:
             ticks[pgid] += int(fields[11]) + int(fields[12])
     hz = os.sysconf("SC_CLK_TCK")
